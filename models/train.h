@@ -1,0 +1,38 @@
+/* train.h -- a training workload: model, data, precision and parallel layout.
+ *
+ * Invariant: a parallel degree of PAR_AUTO means "capsim chooses"; after
+ * parallel_resolve() every degree is a positive integer. */
+#ifndef CAPSIM_TRAIN_H
+#define CAPSIM_TRAIN_H
+
+#include "models/transformer.h"
+
+#define PAR_AUTO (-1)
+
+typedef enum { SCHED_GPIPE, SCHED_1F1B, SCHED_INTERLEAVED, SCHED_ZERO_BUBBLE } pipe_schedule;
+typedef enum { RECOMPUTE_NONE, RECOMPUTE_SELECTIVE, RECOMPUTE_FULL } recompute_kind;
+
+typedef struct {
+	int tp, pp, dp, cp, ep;   /* PAR_AUTO allowed before resolution */
+	int microbatch;           /* sequences per microbatch */
+	pipe_schedule schedule;
+	int virtual_stages;       /* model chunks per pipeline rank (interleaved) */
+	int zero;                 /* 0..3 */
+	int distributed_optimizer;/* 1: optimizer states sharded over DP (== zero 1) */
+	recompute_kind recompute;
+	int sequence_parallel;    /* 1: Megatron sequence parallelism with TP */
+} parallel_cfg;
+
+typedef struct {
+	model_arch model;
+	double tokens;            /* tokens to train on */
+	int seq_len;
+	int global_batch;         /* sequences per step */
+	hw_dtype compute;         /* GEMM precision */
+	parallel_cfg par;
+	double checkpoint_interval_s; /* 0: auto */
+	int failures;             /* 1: campaign models failures */
+	int line_model, line_data, line_parallel; /* scenario lines, for errors */
+} train_cfg;
+
+#endif
