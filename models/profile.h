@@ -24,6 +24,7 @@ typedef struct {
 	double attn_eff;          /* fused attention kernel, achieved/peak of compute dtype */
 	double hbm_eff;           /* achieved/peak memory bandwidth of streaming kernels */
 	double kernel_overhead_ns;/* launch and tail cost per kernel */
+	double memory_reserve_B;  /* runtime reserve: CUDA context, NCCL buffers, fragmentation */
 	link_eff link[LINK_CLASS_COUNT];
 	int measured;             /* 1: from a benchmark on this GPU */
 	char source[HW_SOURCE_LEN];

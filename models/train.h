@@ -33,6 +33,9 @@ typedef struct {
 	double checkpoint_interval_s; /* 0: auto */
 	int failures;             /* 1: campaign models failures */
 	int line_model, line_data, line_parallel; /* scenario lines, for errors */
+	/* a published claim to report beside capsim's answer (<claim>), 0 if none */
+	double claim_time_s, claim_flops_per_gpu;
+	char claim_source[512];
 } train_cfg;
 
 #endif

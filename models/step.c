@@ -1,0 +1,640 @@
+/* step.c -- the training step task graph and its event simulation.
+ *
+ * Each pipeline rank has five streams: compute (kernels and the blocking tensor-
+ * and expert-parallel collectives), forward send, backward send, context-parallel
+ * exchange, and data-parallel (gradient reduce, parameter gather). A stream runs
+ * its tasks in program order; a task starts when it heads its stream, the stream is
+ * idle and all its dependencies have finished. */
+#include "models/step.h"
+#include "models/comm.h"
+#include "models/pipeline.h"
+#include "models/transformer.h"
+#include "sim/engine/sim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { S_COMP, S_SENDF, S_SENDB, S_CP, S_DP, S_COUNT };
+enum { K_COMPUTE, K_TP, K_PP, K_CP, K_DP, K_OPT };
+
+typedef struct {
+	uint64_t dur_ns, start_ns, end_ns;
+	int32_t stream, ndeps, succ_first, nsucc, releaser;
+	unsigned char kind;
+} task;
+
+typedef struct {
+	int32_t *prog;
+	int32_t len, cap, pos;
+	int busy;
+} stream;
+
+typedef struct {
+	int32_t from, to;
+} edge;
+
+typedef struct {
+	task *tasks;
+	int32_t ntasks, cap;
+	edge *edges;
+	int32_t nedges, ecap;
+	int32_t *succ;
+	stream *streams;
+	int nstreams;
+	sim *s;
+	int32_t done;
+} graph;
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+	if (!q) {
+		fprintf(stderr, "capsim: out of memory (%zu bytes)\n", n);
+		abort();
+	}
+	return q;
+}
+
+static int32_t task_add(graph *g, int st, unsigned char kind, double dur_ns)
+{
+	if (g->ntasks == g->cap) {
+		g->cap = g->cap ? 2 * g->cap : 4096;
+		g->tasks = xrealloc(g->tasks, (size_t)g->cap * sizeof *g->tasks);
+	}
+	int32_t id = g->ntasks++;
+	task *t = &g->tasks[id];
+	memset(t, 0, sizeof *t);
+	t->dur_ns = dur_ns > 0 ? (uint64_t)llround(dur_ns) : 0;
+	t->stream = st;
+	t->kind = kind;
+	t->releaser = -1;
+	stream *sp = &g->streams[st];
+	if (sp->len == sp->cap) {
+		sp->cap = sp->cap ? 2 * sp->cap : 256;
+		sp->prog = xrealloc(sp->prog, (size_t)sp->cap * sizeof *sp->prog);
+	}
+	sp->prog[sp->len++] = id;
+	return id;
+}
+
+static void edge_add(graph *g, int32_t from, int32_t to)
+{
+	if (from < 0 || to < 0)
+		return;
+	if (g->nedges == g->ecap) {
+		g->ecap = g->ecap ? 2 * g->ecap : 4096;
+		g->edges = xrealloc(g->edges, (size_t)g->ecap * sizeof *g->edges);
+	}
+	g->edges[g->nedges].from = from;
+	g->edges[g->nedges].to = to;
+	g->nedges++;
+	g->tasks[to].ndeps++;
+}
+
+static void graph_link(graph *g)
+{
+	int32_t *cnt = calloc((size_t)g->ntasks + 1, sizeof *cnt);
+	if (!cnt)
+		xrealloc(NULL, ((size_t)g->ntasks + 1) * sizeof *cnt);
+	for (int32_t i = 0; i < g->nedges; i++)
+		cnt[g->edges[i].from + 1]++;
+	for (int32_t i = 0; i < g->ntasks; i++)
+		cnt[i + 1] += cnt[i];
+	g->succ = xrealloc(NULL, ((size_t)g->nedges + 1) * sizeof *g->succ);
+	for (int32_t i = 0; i < g->ntasks; i++) {
+		g->tasks[i].succ_first = cnt[i];
+		g->tasks[i].nsucc = 0;
+	}
+	for (int32_t i = 0; i < g->nedges; i++) {
+		task *t = &g->tasks[g->edges[i].from];
+		g->succ[t->succ_first + t->nsucc++] = g->edges[i].to;
+	}
+	free(cnt);
+}
+
+static void task_done(sim *s, void *arg, uint64_t data);
+
+static void stream_try(graph *g, int st)
+{
+	stream *sp = &g->streams[st];
+	if (sp->busy || sp->pos >= sp->len)
+		return;
+	int32_t id = sp->prog[sp->pos];
+	task *t = &g->tasks[id];
+	if (t->ndeps > 0)
+		return;
+	sp->busy = 1;
+	t->start_ns = sim_now(g->s);
+	sim_after(g->s, t->dur_ns, task_done, g, (uint64_t)id);
+}
+
+static void task_done(sim *s, void *arg, uint64_t data)
+{
+	graph *g = arg;
+	int32_t id = (int32_t)data;
+	task *t = &g->tasks[id];
+	t->end_ns = sim_now(s);
+	g->done++;
+	stream *sp = &g->streams[t->stream];
+	sp->busy = 0;
+	sp->pos++;
+	for (int32_t i = 0; i < t->nsucc; i++) {
+		int32_t v = g->succ[t->succ_first + i];
+		task *u = &g->tasks[v];
+		if (--u->ndeps == 0) {
+			u->releaser = id;
+			stream_try(g, u->stream);
+		}
+	}
+	stream_try(g, t->stream);
+}
+
+static void graph_free(graph *g)
+{
+	free(g->tasks);
+	free(g->edges);
+	free(g->succ);
+	for (int i = 0; i < g->nstreams; i++)
+		free(g->streams[i].prog);
+	free(g->streams);
+	sim_free(g->s);
+}
+
+/* ---- costs ---------------------------------------------------------------- */
+
+static double dp_bytes_factor(int zero)
+{
+	(void)zero;
+	return 4.0; /* gradients reduce in fp32 (Megatron-LM main_grad buffers) */
+}
+
+void step_costs_compute(const step_input *in, step_costs *c)
+{
+	const train_cfg *t = in->t;
+	const parallel_cfg *p = &in->p;
+	const model_arch *m = &t->model;
+	const gpu_model *g = in->gpu;
+	const train_layout *l = in->lay;
+	double tp = p->tp, cp = p->cp;
+	double S = t->seq_len, s = S / cp, b = p->microbatch, T = b * s, h = m->hidden;
+	double kvh = (double)m->kv_heads * transformer_head_dim(m);
+	double f = m->ffn, k = m->experts > 1 ? m->topk : 1;
+	double sp = p->sequence_parallel && p->tp > 1 ? tp : 1.0;
+	double act = 2.0; /* activations travel in 16-bit */
+
+	memset(c, 0, sizeof *c);
+	/* attention: norm, QKV | core, projection, dropout and residual */
+	double ln = gpu_stream_ns(g, 4.0 * T * h / sp);
+	double qkv = gpu_gemm_ns(g, T, (h + 2.0 * kvh) / tp, h);
+	double core = gpu_attn_ns(g, 4.0 * b * s * S * h / tp);
+	double proj = gpu_gemm_ns(g, T, h, h / tp);
+	double resid = gpu_stream_ns(g, 7.0 * T * h / sp);
+	c->attn_pre_ns = ln + qkv;
+	c->attn_post_ns = core + proj + resid;
+	/* MLP (tokens routed to top-k experts), activation function */
+	double up_n = f * (m->gated ? 2.0 : 1.0) / tp;
+	double up = gpu_gemm_ns(g, T * k, up_n, h);
+	double actf = gpu_stream_ns(g, T * k * (up_n + f / tp) * act);
+	double down = gpu_gemm_ns(g, T * k, h, f / tp);
+	double router = m->experts > 1 ? gpu_gemm_ns(g, T, m->experts, h) : 0;
+	c->mlp_ns = ln + up + actf + down + resid + router;
+	/* backward: input gradients of every GEMM, twice the elementwise traffic,
+	 * the attention core twice; weight gradients separately */
+	c->attn_pre_bwd_ns = 2.0 * ln + qkv;
+	c->attn_post_bwd_ns = 2.0 * core + proj + 2.0 * resid;
+	c->mlp_bwd_ns = 2.0 * ln + up + 2.0 * actf + down + 2.0 * resid + router;
+	c->wgrad_ns = qkv + proj + up + down + router;
+	if (p->recompute == RECOMPUTE_FULL)
+		c->recompute_ns = c->attn_pre_ns + c->attn_post_ns + c->mlp_ns;
+	else if (p->recompute == RECOMPUTE_SELECTIVE)
+		c->recompute_ns = core;
+
+	c->tp_ns = comm_coll_ns(COLL_ALLREDUCE, p->tp, act * T * h, &l->tp);
+	if (m->experts > 1 && p->ep > 1)
+		c->ep_ns = 2.0 * comm_coll_ns(COLL_ALLTOALL, p->ep, act * T * k * h / tp, &l->ep);
+	if (p->cp > 1)
+		c->cp_ns = (cp - 1.0) * comm_coll_ns(COLL_SENDRECV, 2, 2.0 * act * b * s * kvh / tp, &l->cp);
+	c->pp_ns = p->pp > 1 ? comm_coll_ns(COLL_SENDRECV, 2, act * T * h / tp, &l->pp) : 0;
+
+	double V = m->vocab;
+	double lg = gpu_gemm_ns(g, T, V / tp, h);
+	double loss = gpu_stream_ns(g, 14.0 * T * V / tp);
+	c->logits_ns = lg + loss;
+	c->logits_bwd_ns = 2.0 * lg + loss;
+	c->embed_ns = gpu_stream_ns(g, act * T * h) + c->tp_ns;
+	c->embed_bwd_ns = gpu_stream_ns(g, 2.0 * act * T * h);
+
+	double lp = transformer_layer_params(m);
+	if (m->experts > 1 && p->ep > 1) {
+		double e = m->experts * transformer_expert_params(m);
+		lp = lp - e + e / p->ep;
+	}
+	c->layer_params_gpu = lp / tp;
+	double params_gpu = c->layer_params_gpu * m->layers / p->pp +
+			    transformer_embedding_params(m) / tp;
+	int zero = p->zero > 0 || p->distributed_optimizer ? (p->zero > 0 ? p->zero : 1) : 0;
+	double shard = zero >= 1 ? params_gpu / p->dp : params_gpu;
+	/* Adam in fp32: read master, m, v, grad (16 B); write master, m, v and the
+	 * 16-bit weight (14 B) */
+	c->optimizer_ns = gpu_stream_ns(g, 30.0 * shard);
+	coll_op red = zero >= 1 ? COLL_REDUCESCATTER : COLL_ALLREDUCE;
+	c->dp_layer_ns = comm_coll_ns(red, p->dp, dp_bytes_factor(zero) * c->layer_params_gpu, &l->dp);
+	c->ag_layer_ns = zero >= 1 ? comm_coll_ns(COLL_ALLGATHER, p->dp, 2.0 * c->layer_params_gpu, &l->dp) : 0;
+}
+
+/* ---- graph construction ---------------------------------------------------- */
+
+typedef struct {
+	const step_input *in;
+	const step_costs *c;
+	graph *g;
+	int pp, v, nmb, G, Lc, zero, bucket_layers;
+	int32_t *f_first, *f_send, *b_first, *b_send; /* [stage][mb * v + chunk] */
+	int32_t *ag;              /* [stage][chunk * Lc + layer]: dist-opt gathers */
+} builder;
+
+static int sid(int stage, int k)
+{
+	return stage * S_COUNT + k;
+}
+
+/* Adds a compute-stream task after `prev` work and returns it. */
+static int32_t comp(builder *bd, int st, unsigned char kind, double ns)
+{
+	return task_add(bd->g, sid(st, S_COMP), kind, ns);
+}
+
+/* One layer's forward (or its recomputation): returns the last task. */
+static int32_t layer_fwd(builder *bd, int st, int32_t gate)
+{
+	const step_costs *c = bd->c;
+	int32_t a = comp(bd, st, K_COMPUTE, c->attn_pre_ns);
+	edge_add(bd->g, gate, a);
+	int32_t x = -1;
+	if (c->cp_ns > 0) {
+		x = task_add(bd->g, sid(st, S_CP), K_CP, c->cp_ns);
+		edge_add(bd->g, a, x);
+	}
+	comp(bd, st, K_COMPUTE, c->attn_post_ns);
+	if (c->tp_ns > 0 || x >= 0) {
+		int32_t t = comp(bd, st, K_TP, c->tp_ns);
+		edge_add(bd->g, x, t);
+	}
+	comp(bd, st, K_COMPUTE, c->mlp_ns);
+	int32_t last = -1;
+	if (c->tp_ns + c->ep_ns > 0)
+		last = comp(bd, st, K_TP, c->tp_ns + c->ep_ns);
+	return last >= 0 ? last : bd->g->ntasks - 1;
+}
+
+/* One layer's backward (input gradients; weight gradients too unless split). */
+static int32_t layer_bwd(builder *bd, int st, int split_w, int32_t gate)
+{
+	const step_costs *c = bd->c;
+	if (bd->in->p.recompute == RECOMPUTE_FULL) {
+		layer_fwd(bd, st, gate);
+		gate = -1;
+	} else if (c->recompute_ns > 0) {
+		int32_t r = comp(bd, st, K_COMPUTE, c->recompute_ns);
+		edge_add(bd->g, gate, r);
+		gate = -1;
+	}
+	double w = split_w ? 0 : 0.5 * c->wgrad_ns; /* half the weight grads per block */
+	int32_t m = comp(bd, st, K_COMPUTE, c->mlp_bwd_ns + w);
+	edge_add(bd->g, gate, m);
+	int32_t before_attn = m;
+	if (c->tp_ns + c->ep_ns > 0)
+		before_attn = comp(bd, st, K_TP, c->tp_ns + c->ep_ns);
+	int32_t x = -1;
+	if (c->cp_ns > 0) {
+		/* K/V and their gradients travel the ring during attention backward */
+		x = task_add(bd->g, sid(st, S_CP), K_CP, 2.0 * c->cp_ns);
+		edge_add(bd->g, before_attn, x);
+	}
+	int32_t last = comp(bd, st, K_COMPUTE, c->attn_post_bwd_ns + c->attn_pre_bwd_ns + w);
+	if (c->tp_ns > 0 || x >= 0) {
+		last = comp(bd, st, K_TP, c->tp_ns);
+		edge_add(bd->g, x, last);
+	}
+	return last;
+}
+
+/* Gradient buckets: after the final backward (or weight-gradient) work of the
+ * last microbatch on layers [lo, hi) of a chunk, reduce them on the DP stream. */
+static void dp_reduce(builder *bd, int st, int32_t after, int nlayers, int32_t *reds, int *nred)
+{
+	if (bd->in->p.dp <= 1 || nlayers <= 0)
+		return;
+	int32_t r = task_add(bd->g, sid(st, S_DP), K_DP, nlayers * bd->c->dp_layer_ns);
+	edge_add(bd->g, after, r);
+	reds[(*nred)++] = r;
+}
+
+/* The first compute-stream task created at or after index `from`. */
+static int32_t first_comp(const builder *bd, int st, int32_t from)
+{
+	for (int32_t i = from; i < bd->g->ntasks; i++)
+		if (bd->g->tasks[i].stream == sid(st, S_COMP))
+			return i;
+	return -1;
+}
+
+static int build_stage(builder *bd, int st, pipe_op *ops, int32_t *reds)
+{
+	const step_costs *c = bd->c;
+	const parallel_cfg *p = &bd->in->p;
+	int nops = pipeline_order(p->schedule, bd->pp, st, bd->nmb, bd->v, ops);
+	if (nops < 0)
+		return -1;
+	int nred = 0, zero3 = p->zero >= 3;
+	int split_w = p->schedule == SCHED_ZERO_BUBBLE;
+	int v = bd->v, Lc = bd->Lc;
+	int32_t *ag = bd->ag + (size_t)st * v * Lc;
+
+	/* Distributed optimizer: parameters gathered at the step's start, in the
+	 * order the forward pass needs them. */
+	if (!zero3 && bd->zero >= 1 && p->dp > 1)
+		for (int ch = 0; ch < v; ch++)
+			for (int l = 0; l < Lc; l++)
+				ag[ch * Lc + l] = task_add(bd->g, sid(st, S_DP), K_DP, c->ag_layer_ns);
+
+	for (int i = 0; i < nops; i++) {
+		pipe_op o = ops[i];
+		int gv = o.chunk * bd->pp + st;
+		size_t slot = (size_t)st * bd->nmb * v + (size_t)o.mb * v + o.chunk;
+		int32_t first = bd->g->ntasks, last = -1;
+		if (o.kind == OP_F) {
+			if (gv == 0)
+				comp(bd, st, K_COMPUTE, c->embed_ns);
+			for (int l = 0; l < Lc; l++) {
+				int32_t gate = -1;
+				if (zero3 && p->dp > 1)
+					gate = task_add(bd->g, sid(st, S_DP), K_DP, c->ag_layer_ns);
+				else if (o.mb == 0 && bd->zero >= 1 && p->dp > 1)
+					gate = ag[o.chunk * Lc + l];
+				last = layer_fwd(bd, st, gate);
+			}
+			if (gv == bd->G - 1)
+				last = comp(bd, st, K_COMPUTE, c->logits_ns);
+			bd->f_first[slot] = first_comp(bd, st, first);
+			if (gv < bd->G - 1) {
+				bd->f_send[slot] = task_add(bd->g, sid(st, S_SENDF), K_PP, c->pp_ns);
+				edge_add(bd->g, last, bd->f_send[slot]);
+			}
+		} else if (o.kind == OP_B) {
+			int final = o.mb == bd->nmb - 1 && !split_w;
+			if (gv == bd->G - 1)
+				comp(bd, st, K_COMPUTE, c->logits_bwd_ns);
+			int pending = 0;
+			for (int l = Lc - 1; l >= 0; l--) {
+				int32_t gate = -1;
+				if (zero3 && p->dp > 1)
+					gate = task_add(bd->g, sid(st, S_DP), K_DP, c->ag_layer_ns);
+				last = layer_bwd(bd, st, split_w, gate);
+				if (zero3)
+					dp_reduce(bd, st, last, 1, reds, &nred);
+				else if (final && ++pending >= bd->bucket_layers) {
+					dp_reduce(bd, st, last, pending, reds, &nred);
+					pending = 0;
+				}
+			}
+			if (gv == 0)
+				last = comp(bd, st, K_COMPUTE, c->embed_bwd_ns);
+			if (final && pending)
+				dp_reduce(bd, st, last, pending, reds, &nred);
+			bd->b_first[slot] = first_comp(bd, st, first);
+			if (gv > 0) {
+				bd->b_send[slot] = task_add(bd->g, sid(st, S_SENDB), K_PP, c->pp_ns);
+				edge_add(bd->g, last, bd->b_send[slot]);
+			}
+		} else {
+			last = comp(bd, st, K_COMPUTE, Lc * c->wgrad_ns);
+			if (o.mb == bd->nmb - 1)
+				dp_reduce(bd, st, last, Lc, reds, &nred);
+		}
+	}
+	int32_t opt = comp(bd, st, K_OPT, c->optimizer_ns);
+	for (int i = 0; i < nred; i++)
+		edge_add(bd->g, reds[i], opt);
+	return 0;
+}
+
+static void wire_pipeline(builder *bd)
+{
+	int pp = bd->pp, v = bd->v;
+	for (int st = 0; st < pp; st++)
+		for (int mb = 0; mb < bd->nmb; mb++)
+			for (int ch = 0; ch < v; ch++) {
+				int gv = ch * pp + st;
+				size_t slot = (size_t)st * bd->nmb * v + (size_t)mb * v + ch;
+				if (gv > 0) {
+					int ps = (gv - 1) % pp, pc = (gv - 1) / pp;
+					size_t from = (size_t)ps * bd->nmb * v + (size_t)mb * v + pc;
+					edge_add(bd->g, bd->f_send[from], bd->f_first[slot]);
+				}
+				if (gv < bd->G - 1) {
+					int ns = (gv + 1) % pp, nc = (gv + 1) / pp;
+					size_t from = (size_t)ns * bd->nmb * v + (size_t)mb * v + nc;
+					edge_add(bd->g, bd->b_send[from], bd->b_first[slot]);
+				}
+			}
+}
+
+/* ---- breakdown -------------------------------------------------------------- */
+
+static void stage_breakdown(const graph *g, int st, uint64_t makespan, double acc[4],
+			    double busy[4])
+{
+	const stream *sp = &g->streams[sid(st, S_COMP)];
+	uint64_t prev = 0;
+	for (int32_t i = 0; i < sp->len; i++) {
+		const task *t = &g->tasks[sp->prog[i]];
+		if (t->start_ns > prev) {
+			double gap = (double)(t->start_ns - prev);
+			const task *r = t->releaser >= 0 ? &g->tasks[t->releaser] : NULL;
+			if (r && r->kind == K_PP) {
+				double c = (double)r->dur_ns < gap ? (double)r->dur_ns : gap;
+				acc[1] += c;
+				acc[2] += gap - c;
+			} else if (r && (r->kind == K_DP || r->kind == K_CP)) {
+				acc[1] += gap;
+			} else {
+				acc[2] += gap;
+			}
+		}
+		if (t->kind == K_COMPUTE)
+			acc[0] += (double)t->dur_ns;
+		else if (t->kind == K_TP)
+			acc[1] += (double)t->dur_ns;
+		else
+			acc[3] += (double)t->dur_ns;
+		prev = t->end_ns;
+	}
+	acc[2] += (double)(makespan - prev);
+	for (int k = S_SENDF; k <= S_DP; k++) {
+		const stream *s2 = &g->streams[sid(st, k)];
+		for (int32_t i = 0; i < s2->len; i++) {
+			const task *t = &g->tasks[s2->prog[i]];
+			int slot = k == S_DP ? 2 : k == S_CP ? 3 : 1;
+			busy[slot] += (double)t->dur_ns;
+		}
+	}
+	for (int32_t i = 0; i < sp->len; i++) {
+		const task *t = &g->tasks[sp->prog[i]];
+		if (t->kind == K_TP)
+			busy[0] += (double)t->dur_ns;
+	}
+}
+
+/* ---- entry points ----------------------------------------------------------- */
+
+static int microbatches(const step_input *in)
+{
+	return in->t->global_batch / (in->p.dp * in->p.microbatch);
+}
+
+static int bucket_layers(const step_input *in, const step_costs *c)
+{
+	if (c->layer_params_gpu <= 0)
+		return 1;
+	int n = (int)(in->bucket_params / c->layer_params_gpu);
+	return n < 1 ? 1 : n;
+}
+
+int step_simulate(const step_input *in, step_result *out, char *err, size_t errlen)
+{
+	const parallel_cfg *p = &in->p;
+	step_costs c;
+	step_costs_compute(in, &c);
+	builder bd;
+	memset(&bd, 0, sizeof bd);
+	bd.in = in;
+	bd.c = &c;
+	bd.pp = p->pp;
+	bd.v = p->schedule == SCHED_INTERLEAVED ? p->virtual_stages : 1;
+	bd.nmb = microbatches(in);
+	bd.G = bd.pp * bd.v;
+	bd.Lc = in->t->model.layers / bd.G;
+	bd.zero = p->zero > 0 || p->distributed_optimizer ? (p->zero > 0 ? p->zero : 1) : 0;
+	bd.bucket_layers = bucket_layers(in, &c);
+	if (bd.nmb < 1 || bd.Lc < 1 || in->t->model.layers % bd.G != 0) {
+		snprintf(err, errlen, "cannot simulate %d microbatches over %d layers on %d pipeline chunks",
+			 bd.nmb, in->t->model.layers, bd.G);
+		return -1;
+	}
+
+	graph g;
+	memset(&g, 0, sizeof g);
+	g.nstreams = bd.pp * S_COUNT;
+	g.streams = calloc((size_t)g.nstreams, sizeof *g.streams);
+	size_t slots = (size_t)bd.pp * bd.nmb * bd.v;
+	bd.g = &g;
+	bd.f_first = malloc(slots * sizeof(int32_t));
+	bd.f_send = malloc(slots * sizeof(int32_t));
+	bd.b_first = malloc(slots * sizeof(int32_t));
+	bd.b_send = malloc(slots * sizeof(int32_t));
+	bd.ag = malloc((size_t)bd.pp * bd.v * bd.Lc * sizeof(int32_t));
+	int nops = pipeline_op_count(p->schedule, bd.nmb, bd.v);
+	pipe_op *ops = malloc((size_t)nops * sizeof *ops);
+	int32_t *reds = malloc(((size_t)2 * bd.nmb * bd.v * bd.Lc + 2) * sizeof *reds);
+	int rc = -1;
+	if (!g.streams || !bd.f_first || !bd.f_send || !bd.b_first || !bd.b_send || !bd.ag ||
+	    !ops || !reds) {
+		snprintf(err, errlen, "out of memory building the step graph");
+		goto done;
+	}
+	for (size_t i = 0; i < slots; i++)
+		bd.f_first[i] = bd.f_send[i] = bd.b_first[i] = bd.b_send[i] = -1;
+	for (size_t i = 0; i < (size_t)bd.pp * bd.v * bd.Lc; i++)
+		bd.ag[i] = -1;
+	for (int st = 0; st < bd.pp; st++) {
+		if (build_stage(&bd, st, ops, reds) < 0) {
+			snprintf(err, errlen, "the %s schedule needs the microbatch count (%d) to be a multiple of pp (%d)",
+				 pipeline_schedule_name(p->schedule), bd.nmb, bd.pp);
+			goto done;
+		}
+	}
+	wire_pipeline(&bd);
+	graph_link(&g);
+
+	g.s = sim_new(1024);
+	for (int i = 0; i < g.nstreams; i++)
+		stream_try(&g, i);
+	sim_run(g.s, UINT64_MAX);
+	if (g.done != g.ntasks) {
+		snprintf(err, errlen, "internal error: step graph deadlocked with %d of %d tasks done",
+			 g.done, g.ntasks);
+		goto done;
+	}
+	uint64_t makespan = 0;
+	for (int32_t i = 0; i < g.ntasks; i++)
+		if (g.tasks[i].end_ns > makespan)
+			makespan = g.tasks[i].end_ns;
+	double acc[4] = {0, 0, 0, 0}, busy[4] = {0, 0, 0, 0};
+	for (int st = 0; st < bd.pp; st++)
+		stage_breakdown(&g, st, makespan, acc, busy);
+	memset(out, 0, sizeof *out);
+	out->step_s = makespan * 1e-9;
+	out->compute_s = acc[0] * 1e-9 / bd.pp;
+	out->exposed_comm_s = acc[1] * 1e-9 / bd.pp;
+	out->bubble_s = acc[2] * 1e-9 / bd.pp;
+	out->other_s = acc[3] * 1e-9 / bd.pp;
+	out->tp_comm_s = busy[0] * 1e-9 / bd.pp;
+	out->pp_comm_s = busy[1] * 1e-9 / bd.pp;
+	out->dp_comm_s = busy[2] * 1e-9 / bd.pp;
+	out->cp_comm_s = busy[3] * 1e-9 / bd.pp;
+	out->events = sim_fired(g.s);
+	out->tasks = g.ntasks;
+	out->folded = 1;
+	rc = 0;
+done:
+	free(bd.f_first);
+	free(bd.f_send);
+	free(bd.b_first);
+	free(bd.b_send);
+	free(bd.ag);
+	free(ops);
+	free(reds);
+	graph_free(&g);
+	return rc;
+}
+
+double step_analytic_s(const step_input *in)
+{
+	const parallel_cfg *p = &in->p;
+	step_costs c;
+	step_costs_compute(in, &c);
+	int v = p->schedule == SCHED_INTERLEAVED ? p->virtual_stages : 1;
+	double nmb = microbatches(in), pp = p->pp;
+	double Ls = (double)in->t->model.layers / pp;
+	double lf = c.attn_pre_ns + c.attn_post_ns + c.mlp_ns + 2.0 * c.tp_ns + c.ep_ns;
+	double lb = c.mlp_bwd_ns + c.attn_post_bwd_ns + c.attn_pre_bwd_ns + c.wgrad_ns +
+		    2.0 * c.tp_ns + c.ep_ns;
+	if (p->recompute == RECOMPUTE_FULL)
+		lb += lf;
+	else
+		lb += c.recompute_ns;
+	if (c.cp_ns > c.attn_post_ns)
+		lf += c.cp_ns - c.attn_post_ns;
+	/* the slowest stage: the last holds the logits, the first the embedding */
+	double ends = c.logits_ns + c.logits_bwd_ns;
+	if (pp == 1)
+		ends += c.embed_ns + c.embed_bwd_ns;
+	double per_mb = Ls * (lf + lb) + ends / v;
+	double fill = p->schedule == SCHED_GPIPE || p->schedule == SCHED_1F1B ?
+		      (pp - 1.0) : p->schedule == SCHED_INTERLEAVED ? (pp - 1.0) / v :
+		      (pp - 1.0) / 3.0;
+	double pipe = (nmb + fill) * per_mb + (pp > 1 ? 2.0 * (pp - 1.0) * c.pp_ns : 0);
+	/* the last bucket's reduction is exposed; earlier ones overlap backward */
+	int bl = bucket_layers(in, &c);
+	double Lc = Ls / v;
+	double last_bucket = (bl < Lc ? bl : Lc) * c.dp_layer_ns;
+	double total_red = Lc * c.dp_layer_ns;
+	double overlap = Lc * lb - (bl < Lc ? bl : Lc) * lb;
+	double exposed = total_red - overlap > last_bucket ? total_red - overlap : last_bucket;
+	if (p->dp <= 1)
+		exposed = 0;
+	return (pipe + exposed + c.optimizer_ns + (p->zero >= 1 || p->distributed_optimizer ? c.ag_layer_ns : 0)) * 1e-9;
+}

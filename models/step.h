@@ -1,0 +1,70 @@
+/* step.h -- one training step as a task graph per pipeline rank, run on the
+ * discrete-event engine: compute, tensor/expert-parallel collectives, context-
+ * parallel exchange, pipeline send/recv, data-parallel gradient reduction in
+ * buckets overlapped with backward, parameter all-gathers, the optimizer step.
+ *
+ * Folding: tensor-parallel ranks and data-parallel replicas do identical work on
+ * identical links in this contention-free model, so one rank per pipeline stage
+ * is simulated (step_result.folded says so). Every collective's time comes from
+ * models/comm, the seam the flow network replaces. */
+#ifndef CAPSIM_STEP_H
+#define CAPSIM_STEP_H
+
+#include <stdint.h>
+
+#include "models/gpu.h"
+#include "models/layout.h"
+#include "models/train.h"
+
+/* Megatron-Core's default data-parallel gradient bucket: 40M parameters
+ * (DistributedDataParallelConfig.bucket_size). */
+#define STEP_DP_BUCKET_PARAMS 40e6
+
+typedef struct {
+	const train_cfg *t;
+	parallel_cfg p;           /* resolved: no PAR_AUTO */
+	const gpu_model *gpu;
+	const train_layout *lay;
+	double bucket_params;     /* data-parallel gradient bucket size, parameters */
+} step_input;
+
+/* Per-microbatch costs of one layer and of the pipeline ends, in ns. */
+typedef struct {
+	double attn_pre_ns, attn_post_ns, mlp_ns;   /* forward compute */
+	double attn_pre_bwd_ns, attn_post_bwd_ns, mlp_bwd_ns; /* backward, input grads */
+	double wgrad_ns;          /* weight-gradient GEMMs of one layer */
+	double recompute_ns;      /* extra forward work in backward */
+	double tp_ns;             /* one tensor-parallel block collective */
+	double ep_ns;             /* expert all-to-alls of one MoE block, forward */
+	double cp_ns;             /* context-parallel K/V exchange, forward */
+	double pp_ns;             /* one activation send/recv */
+	double logits_ns, logits_bwd_ns, embed_ns, embed_bwd_ns;
+	double optimizer_ns;
+	double dp_layer_ns;       /* gradient reduce of one layer's bucket share */
+	double ag_layer_ns;       /* parameter all-gather of one layer */
+	double layer_params_gpu;  /* parameters of one layer on one GPU */
+} step_costs;
+
+typedef struct {
+	double step_s;
+	/* averaged over pipeline ranks; they add up to step_s */
+	double compute_s, exposed_comm_s, bubble_s, other_s;
+	double tp_comm_s, pp_comm_s, dp_comm_s, cp_comm_s; /* busy time per rank */
+	uint64_t events;
+	long tasks;
+	int folded;               /* 1: symmetric ranks folded (always, for now) */
+} step_result;
+
+/* Fills *c from the input. */
+void step_costs_compute(const step_input *in, step_costs *c);
+
+/* Simulates one step. Returns 0 and *out, or -1 with err set (a schedule that
+ * cannot run these numbers, or a deadlock, which is a bug). */
+int step_simulate(const step_input *in, step_result *out, char *err, size_t errlen);
+
+/* Closed-form step time from the same costs, no event simulation: used to rank
+ * layouts in `auto` searches. Agrees with step_simulate() where no stream
+ * overlap differs (see tests/test_step.c). */
+double step_analytic_s(const step_input *in);
+
+#endif

@@ -1,0 +1,149 @@
+/* main.c -- the capsim command: run, validate.
+ *
+ * Exit status: 0 success, 1 the simulation or an input failed (message on stderr),
+ * 2 usage error. Only this file ends the process. */
+#include "reports/report.h"
+#include "scenarios/scenario.h"
+#include "sim/run.h"
+
+#include <errno.h>
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char usage_text[] =
+	"usage: capsim run FILE.xml [-o DIR] [--json]\n"
+	"       capsim validate FILE.xml\n"
+	"\n"
+	"  run       simulate the scenario, write summary.json and report.md into DIR\n"
+	"            (default out/<scenario name>/) and print a short summary;\n"
+	"            --json prints the JSON summary on standard output instead\n"
+	"  validate  check a scenario file (schema, catalog ids, units, layout, memory)\n";
+
+static int usage(const char *msg)
+{
+	if (msg)
+		fprintf(stderr, "capsim: %s\n", msg);
+	fputs(usage_text, stderr);
+	return 2;
+}
+
+static int mkdirs(const char *path, char *err, size_t errlen)
+{
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%s", path);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+			goto fail;
+		*p = '/';
+	}
+	if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: cannot create directory: %s", buf, strerror(errno));
+	return -1;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	const char *file = NULL, *dir = NULL;
+	int json = 0;
+	for (int i = 0; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
+			dir = argv[++i];
+		else if (argv[i][0] == '-')
+			return usage("run: unknown option");
+		else if (!file)
+			file = argv[i];
+		else
+			return usage("run: one scenario file at a time");
+	}
+	if (!file)
+		return usage("run: which scenario file?");
+
+	char err[2048];
+	scenario *sc = NULL;
+	if (scenario_load(file, &sc, err, sizeof err) != 0) {
+		fprintf(stderr, "capsim: %s\n", err);
+		return 1;
+	}
+	run_results *r = calloc(1, sizeof *r);
+	int rc = 1;
+	if (!r) {
+		fprintf(stderr, "capsim: out of memory\n");
+		goto done;
+	}
+	if (run_scenario(sc, r, err, sizeof err) != 0) {
+		fprintf(stderr, "capsim: %s\n", err);
+		goto done;
+	}
+	char outdir[1024];
+	if (dir)
+		snprintf(outdir, sizeof outdir, "%s", dir);
+	else
+		snprintf(outdir, sizeof outdir, "out/%s", r->scenario);
+	if (mkdirs(outdir, err, sizeof err) != 0 ||
+	    report_write_file(outdir, "summary.json", report_json, r, err, sizeof err) != 0 ||
+	    report_write_file(outdir, "report.md", report_markdown, r, err, sizeof err) != 0) {
+		fprintf(stderr, "capsim: %s\n", err);
+		goto done;
+	}
+	if (json) {
+		report_json(stdout, r);
+	} else {
+		report_summary(stdout, r);
+		printf("  reports    %s/summary.json, %s/report.md\n", outdir, outdir);
+	}
+	rc = 0;
+done:
+	free(r);
+	scenario_free(sc);
+	return rc;
+}
+
+static int cmd_validate(int argc, char **argv)
+{
+	if (argc != 1)
+		return usage("validate: one scenario file");
+	char err[2048];
+	scenario *sc = NULL;
+	if (scenario_load(argv[0], &sc, err, sizeof err) != 0) {
+		fprintf(stderr, "capsim: %s\n", err);
+		return 1;
+	}
+	int rc = 0;
+	if (run_validate(sc, err, sizeof err) != 0) {
+		fprintf(stderr, "capsim: %s\n", err);
+		rc = 1;
+	} else {
+		printf("%s: valid (%d GPUs)\n", argv[0], scenario_gpus(sc));
+	}
+	scenario_free(sc);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	gsl_set_error_handler_off();
+	if (argc < 2)
+		return usage(NULL);
+	int rc;
+	if (strcmp(argv[1], "run") == 0)
+		rc = cmd_run(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "validate") == 0)
+		rc = cmd_validate(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		fputs(usage_text, stdout);
+		rc = 0;
+	} else
+		rc = usage("unknown command");
+	return rc;
+}
