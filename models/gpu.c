@@ -57,6 +57,16 @@ double gpu_gemm_ns(const gpu_model *g, double m, double n, double k)
 	return 1e9 * (t_flop > t_mem ? t_flop : t_mem) + g->overhead_ns;
 }
 
+double gpu_batched_gemm_ns(const gpu_model *g, double batch, double m, double n, double k)
+{
+	if (batch <= 0 || m <= 0 || n <= 0 || k <= 0)
+		return 0;
+	double b = hw_dtype_bytes(g->dt);
+	double t_flop = 2.0 * batch * m * n * k / (g->peak_flops * gpu_gemm_eff(g, m, n, k));
+	double t_mem = batch * (b * (m * k + k * n) + 2.0 * m * n) / g->hbm_Bps;
+	return 1e9 * (t_flop > t_mem ? t_flop : t_mem) + g->overhead_ns;
+}
+
 double gpu_attn_ns(const gpu_model *g, double flops)
 {
 	if (flops <= 0)

@@ -32,6 +32,8 @@ int gpu_model_init(gpu_model *g, const hw_gpu *gpu, const profile *prof, hw_dtyp
 double gpu_gemm_eff(const gpu_model *g, double m, double n, double k);
 /* Time of C[m,n] = A[m,k] B[k,n] in the compute dtype. */
 double gpu_gemm_ns(const gpu_model *g, double m, double n, double k);
+/* Time of `batch` independent m x n x k GEMMs in one batched kernel. */
+double gpu_batched_gemm_ns(const gpu_model *g, double batch, double m, double n, double k);
 /* Time of a fused attention kernel doing `flops`. */
 double gpu_attn_ns(const gpu_model *g, double flops);
 /* Time of a memory-bound kernel moving `bytes` (reads plus writes). */

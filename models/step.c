@@ -188,7 +188,21 @@ void step_costs_compute(const step_input *in, step_costs *c)
 	/* attention: norm, QKV | core, projection, dropout and residual */
 	double ln = gpu_stream_ns(g, 4.0 * T * h / sp);
 	double qkv = gpu_gemm_ns(g, T, (h + 2.0 * kvh) / tp, h);
-	double core = gpu_attn_ns(g, 4.0 * b * s * S * h / tp);
+	double core, core_bwd;
+	if (t->attention == ATTN_UNFUSED) {
+		/* scores Q K^T and A V as batched GEMMs per head; the fused
+		 * scale-mask-softmax and the dropout read and write the s x S score
+		 * matrix in 16-bit (4 + 5 bytes per element forward, 6 + 5 backward) */
+		double heads = m->heads / tp, d = transformer_head_dim(m);
+		double bmm = gpu_batched_gemm_ns(g, b * heads, s, S, d) +
+			     gpu_batched_gemm_ns(g, b * heads, s, d, S);
+		double elts = b * heads * s * S;
+		core = bmm + gpu_stream_ns(g, 9.0 * elts);
+		core_bwd = 2.0 * bmm + gpu_stream_ns(g, 11.0 * elts);
+	} else {
+		core = gpu_attn_ns(g, 4.0 * b * s * S * h / tp);
+		core_bwd = 2.0 * core;
+	}
 	double proj = gpu_gemm_ns(g, T, h, h / tp);
 	double resid = gpu_stream_ns(g, 7.0 * T * h / sp);
 	c->attn_pre_ns = ln + qkv;
@@ -203,7 +217,7 @@ void step_costs_compute(const step_input *in, step_costs *c)
 	/* backward: input gradients of every GEMM, twice the elementwise traffic,
 	 * the attention core twice; weight gradients separately */
 	c->attn_pre_bwd_ns = 2.0 * ln + qkv;
-	c->attn_post_bwd_ns = 2.0 * core + proj + 2.0 * resid;
+	c->attn_post_bwd_ns = core_bwd + proj + 2.0 * resid;
 	c->mlp_bwd_ns = 2.0 * ln + up + 2.0 * actf + down + 2.0 * resid + router;
 	c->wgrad_ns = qkv + proj + up + down + router;
 	if (p->recompute == RECOMPUTE_FULL)
@@ -211,7 +225,15 @@ void step_costs_compute(const step_input *in, step_costs *c)
 	else if (p->recompute == RECOMPUTE_SELECTIVE)
 		c->recompute_ns = core;
 
-	c->tp_ns = comm_coll_ns(COLL_ALLREDUCE, p->tp, act * T * h, &l->tp);
+	/* one all-reduce (or all-gather plus reduce-scatter with sequence
+	 * parallelism) per block; with TP comm overlap the collective runs in chunks
+	 * under the block's GEMMs and only what outlasts them is exposed */
+	double tp_full = comm_coll_ns(COLL_ALLREDUCE, p->tp, act * T * h, &l->tp);
+	c->tp_ns = c->tp_mlp_ns = tp_full;
+	if (p->tp_comm_overlap) {
+		c->tp_ns = tp_full > qkv + proj ? tp_full - (qkv + proj) : 0;
+		c->tp_mlp_ns = tp_full > up + down ? tp_full - (up + down) : 0;
+	}
 	if (m->experts > 1 && p->ep > 1)
 		c->ep_ns = 2.0 * comm_coll_ns(COLL_ALLTOALL, p->ep, act * T * k * h / tp, &l->ep);
 	if (p->cp > 1)
@@ -223,7 +245,7 @@ void step_costs_compute(const step_input *in, step_costs *c)
 	double loss = gpu_stream_ns(g, 14.0 * T * V / tp);
 	c->logits_ns = lg + loss;
 	c->logits_bwd_ns = 2.0 * lg + loss;
-	c->embed_ns = gpu_stream_ns(g, act * T * h) + c->tp_ns;
+	c->embed_ns = gpu_stream_ns(g, act * T * h) + tp_full;
 	c->embed_bwd_ns = gpu_stream_ns(g, 2.0 * act * T * h);
 
 	double lp = transformer_layer_params(m);
@@ -284,8 +306,8 @@ static int32_t layer_fwd(builder *bd, int st, int32_t gate)
 	}
 	comp(bd, st, K_COMPUTE, c->mlp_ns);
 	int32_t last = -1;
-	if (c->tp_ns + c->ep_ns > 0)
-		last = comp(bd, st, K_TP, c->tp_ns + c->ep_ns);
+	if (c->tp_mlp_ns + c->ep_ns > 0)
+		last = comp(bd, st, K_TP, c->tp_mlp_ns + c->ep_ns);
 	return last >= 0 ? last : bd->g->ntasks - 1;
 }
 
@@ -305,8 +327,8 @@ static int32_t layer_bwd(builder *bd, int st, int split_w, int32_t gate)
 	int32_t m = comp(bd, st, K_COMPUTE, c->mlp_bwd_ns + w);
 	edge_add(bd->g, gate, m);
 	int32_t before_attn = m;
-	if (c->tp_ns + c->ep_ns > 0)
-		before_attn = comp(bd, st, K_TP, c->tp_ns + c->ep_ns);
+	if (c->tp_mlp_ns + c->ep_ns > 0)
+		before_attn = comp(bd, st, K_TP, c->tp_mlp_ns + c->ep_ns);
 	int32_t x = -1;
 	if (c->cp_ns > 0) {
 		/* K/V and their gradients travel the ring during attention backward */
@@ -609,9 +631,9 @@ double step_analytic_s(const step_input *in)
 	int v = p->schedule == SCHED_INTERLEAVED ? p->virtual_stages : 1;
 	double nmb = microbatches(in), pp = p->pp;
 	double Ls = (double)in->t->model.layers / pp;
-	double lf = c.attn_pre_ns + c.attn_post_ns + c.mlp_ns + 2.0 * c.tp_ns + c.ep_ns;
+	double lf = c.attn_pre_ns + c.attn_post_ns + c.mlp_ns + c.tp_ns + c.tp_mlp_ns + c.ep_ns;
 	double lb = c.mlp_bwd_ns + c.attn_post_bwd_ns + c.attn_pre_bwd_ns + c.wgrad_ns +
-		    2.0 * c.tp_ns + c.ep_ns;
+		    c.tp_ns + c.tp_mlp_ns + c.ep_ns;
 	if (p->recompute == RECOMPUTE_FULL)
 		lb += lf;
 	else

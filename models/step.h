@@ -34,7 +34,8 @@ typedef struct {
 	double attn_pre_bwd_ns, attn_post_bwd_ns, mlp_bwd_ns; /* backward, input grads */
 	double wgrad_ns;          /* weight-gradient GEMMs of one layer */
 	double recompute_ns;      /* extra forward work in backward */
-	double tp_ns;             /* one tensor-parallel block collective */
+	double tp_ns;             /* attention block's tensor-parallel collective, exposed */
+	double tp_mlp_ns;         /* MLP block's tensor-parallel collective, exposed */
 	double ep_ns;             /* expert all-to-alls of one MoE block, forward */
 	double cp_ns;             /* context-parallel K/V exchange, forward */
 	double pp_ns;             /* one activation send/recv */

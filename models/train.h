@@ -11,6 +11,9 @@
 
 typedef enum { SCHED_GPIPE, SCHED_1F1B, SCHED_INTERLEAVED, SCHED_ZERO_BUBBLE } pipe_schedule;
 typedef enum { RECOMPUTE_NONE, RECOMPUTE_SELECTIVE, RECOMPUTE_FULL } recompute_kind;
+/* Attention kernels: fused flash attention, or the score matrix materialised
+ * (batched GEMMs, softmax and dropout kernels in HBM), as Megatron-LM in 2021. */
+typedef enum { ATTN_FLASH, ATTN_UNFUSED } attention_kind;
 
 typedef struct {
 	int tp, pp, dp, cp, ep;   /* PAR_AUTO allowed before resolution */
@@ -21,6 +24,7 @@ typedef struct {
 	int distributed_optimizer;/* 1: optimizer states sharded over DP (== zero 1) */
 	recompute_kind recompute;
 	int sequence_parallel;    /* 1: Megatron sequence parallelism with TP */
+	int tp_comm_overlap;      /* 1: TP collectives overlap the adjacent GEMMs (TE userbuffers) */
 } parallel_cfg;
 
 typedef struct {
@@ -29,6 +33,7 @@ typedef struct {
 	int seq_len;
 	int global_batch;         /* sequences per step */
 	hw_dtype compute;         /* GEMM precision */
+	attention_kind attention;
 	parallel_cfg par;
 	double checkpoint_interval_s; /* 0: auto */
 	int failures;             /* 1: campaign models failures */

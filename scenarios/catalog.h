@@ -27,9 +27,18 @@ const hw_switch *catalog_switch(const catalog *cat, const char *id);
 const hw_storage *catalog_storage(const catalog *cat, const char *id);
 const model_arch *catalog_model(const catalog *cat, const char *id);
 
-/* Number of entries of each kind and the i-th id, for listings and tests. */
+/* Number of entries of each kind and the i-th id (NULL past the end), for listings
+ * and tests. `kind` is the catalog element name: "gpu", "scale-up", "nic", "node",
+ * "fabric", "switch", "storage" or "model"; an unknown kind has no entries. */
 int catalog_count(const catalog *cat, const char *kind);
 const char *catalog_id(const catalog *cat, const char *kind, int i);
+
+/* Writes the ids of `kind` ("gpu", "node", ...) as "a, b, c" into buf for "known:"
+ * lists in messages, ending in ", ..." when they do not fit; "(none)" when empty. */
+const char *catalog_known_ids(const catalog *cat, const char *kind, char *buf, size_t len);
+/* File and line where the entry `id` of `kind` was defined; 0 and *file = NULL when
+ * there is no such entry. */
+int catalog_where(const catalog *cat, const char *kind, const char *id, const char **file);
 
 /* Default catalog directory: $CAPSIM_CATALOG, else the one compiled in. */
 const char *catalog_default_dir(void);

@@ -26,6 +26,8 @@ typedef struct {
 	train_cfg train;
 	profile prof;             /* the scenario's <calibration>, else the default */
 	int report_formats;       /* REPORT_* bits; all when no <report> */
+	int line_workload;        /* line of <training> or <inference> */
+	int line_precision;       /* line of <precision>, else of the workload */
 	catalog *cat;             /* owned */
 } scenario;
 
