@@ -2,7 +2,7 @@
  *
  * Byte counts per parameter under mixed precision with Adam (Rajbhandari et al. 2020,
  * ZeRO): weights in the compute dtype (2 bytes for bf16/fp16, kept in bf16 for fp8
- * training), fp32 gradient accumulation buffers (4), fp32 master weights plus two
+ * training), gradient buffers in fp32 (4) or the 16-bit type, fp32 master weights plus two
  * Adam moments (12). ZeRO-1 (and the distributed optimizer) shards the optimizer
  * states over data-parallel ranks, ZeRO-2 also the gradients, ZeRO-3 also weights. */
 #include "models/memory.h"
@@ -83,7 +83,8 @@ void memory_per_gpu(const train_cfg *t, const parallel_cfg *p, double reserve_B,
 	double params = (layers_per_stage * dense + emb) / tp;
 
 	double wb = weight_bytes(t->compute);
-	double weights = params * wb, grads = params * 4.0, opt = params * 12.0;
+	double weights = params * wb, opt = params * 12.0;
+	double grads = params * (p->grad_reduce_fp32 ? 4.0 : wb);
 	int zero = p->zero;
 	if (p->distributed_optimizer && zero < 1)
 		zero = 1;

@@ -164,10 +164,10 @@ static void graph_free(graph *g)
 
 /* ---- costs ---------------------------------------------------------------- */
 
-static double dp_bytes_factor(int zero)
+/* Bytes per gradient element on the wire: fp32 main grads, or 16-bit. */
+static double grad_bytes(const parallel_cfg *p)
 {
-	(void)zero;
-	return 4.0; /* gradients reduce in fp32 (Megatron-LM main_grad buffers) */
+	return p->grad_reduce_fp32 ? 4.0 : 2.0;
 }
 
 void step_costs_compute(const step_input *in, step_costs *c)
@@ -262,7 +262,7 @@ void step_costs_compute(const step_input *in, step_costs *c)
 	 * 16-bit weight (14 B) */
 	c->optimizer_ns = gpu_stream_ns(g, 30.0 * shard);
 	coll_op red = zero >= 1 ? COLL_REDUCESCATTER : COLL_ALLREDUCE;
-	c->dp_layer_ns = comm_coll_ns(red, p->dp, dp_bytes_factor(zero) * c->layer_params_gpu, &l->dp);
+	c->dp_layer_ns = comm_coll_ns(red, p->dp, grad_bytes(p) * c->layer_params_gpu, &l->dp);
 	c->ag_layer_ns = zero >= 1 ? comm_coll_ns(COLL_ALLGATHER, p->dp, 2.0 * c->layer_params_gpu, &l->dp) : 0;
 }
 
@@ -402,11 +402,11 @@ static int build_stage(builder *bd, int st, pipe_op *ops, int32_t *reds)
 				last = comp(bd, st, K_COMPUTE, c->logits_ns);
 			bd->f_first[slot] = first_comp(bd, st, first);
 			if (gv < bd->G - 1) {
-				bd->f_send[slot] = task_add(bd->g, sid(st, S_SENDF), K_PP, c->pp_ns);
+				bd->f_send[slot] = task_add(bd->g, sid(st, p->overlap_p2p ? S_SENDF : S_COMP), K_PP, c->pp_ns);
 				edge_add(bd->g, last, bd->f_send[slot]);
 			}
 		} else if (o.kind == OP_B) {
-			int final = o.mb == bd->nmb - 1 && !split_w;
+			int final = o.mb == bd->nmb - 1 && !split_w && p->overlap_grad_reduce;
 			if (gv == bd->G - 1)
 				comp(bd, st, K_COMPUTE, c->logits_bwd_ns);
 			int pending = 0;
@@ -428,15 +428,19 @@ static int build_stage(builder *bd, int st, pipe_op *ops, int32_t *reds)
 				dp_reduce(bd, st, last, pending, reds, &nred);
 			bd->b_first[slot] = first_comp(bd, st, first);
 			if (gv > 0) {
-				bd->b_send[slot] = task_add(bd->g, sid(st, S_SENDB), K_PP, c->pp_ns);
+				bd->b_send[slot] = task_add(bd->g, sid(st, p->overlap_p2p ? S_SENDB : S_COMP), K_PP, c->pp_ns);
 				edge_add(bd->g, last, bd->b_send[slot]);
 			}
 		} else {
 			last = comp(bd, st, K_COMPUTE, Lc * c->wgrad_ns);
-			if (o.mb == bd->nmb - 1)
+			if (o.mb == bd->nmb - 1 && p->overlap_grad_reduce)
 				dp_reduce(bd, st, last, Lc, reds, &nred);
 		}
 	}
+	/* Without overlap, all gradients reduce after the last backward. */
+	const stream *cs = &bd->g->streams[sid(st, S_COMP)];
+	if (!p->overlap_grad_reduce && !zero3)
+		dp_reduce(bd, st, cs->prog[cs->len - 1], v * Lc, reds, &nred);
 	int32_t opt = comp(bd, st, K_OPT, c->optimizer_ns);
 	for (int i = 0; i < nred; i++)
 		edge_add(bd->g, reds[i], opt);
@@ -488,7 +492,7 @@ static void stage_breakdown(const graph *g, int st, uint64_t makespan, double ac
 		}
 		if (t->kind == K_COMPUTE)
 			acc[0] += (double)t->dur_ns;
-		else if (t->kind == K_TP)
+		else if (t->kind == K_TP || t->kind == K_PP)
 			acc[1] += (double)t->dur_ns;
 		else
 			acc[3] += (double)t->dur_ns;
@@ -656,7 +660,11 @@ double step_analytic_s(const step_input *in)
 	double total_red = Lc * c.dp_layer_ns;
 	double overlap = Lc * lb - (bl < Lc ? bl : Lc) * lb;
 	double exposed = total_red - overlap > last_bucket ? total_red - overlap : last_bucket;
+	if (!p->overlap_grad_reduce)
+		exposed = total_red;
 	if (p->dp <= 1)
 		exposed = 0;
+	if (!p->overlap_p2p && pp > 1)
+		pipe += 2.0 * nmb * c.pp_ns;
 	return (pipe + exposed + c.optimizer_ns + (p->zero >= 1 || p->distributed_optimizer ? c.ag_layer_ns : 0)) * 1e-9;
 }

@@ -25,6 +25,11 @@ typedef struct {
 	recompute_kind recompute;
 	int sequence_parallel;    /* 1: Megatron sequence parallelism with TP */
 	int tp_comm_overlap;      /* 1: TP collectives overlap the adjacent GEMMs (TE userbuffers) */
+	int overlap_grad_reduce;  /* 1: DP gradient buckets reduce during backward (default) */
+	int grad_reduce_fp32;     /* 1: gradients accumulate and reduce in fp32; 0: in the
+	                           * 16-bit parameter type (Megatron-Core's default) */
+	int overlap_p2p;          /* 1: pipeline send/recv run beside compute (default); 0: the
+	                           * compute stream waits for its own sends, as Megatron-LM 2021 */
 } parallel_cfg;
 
 typedef struct {

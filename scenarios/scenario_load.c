@@ -334,6 +334,9 @@ static int load_parallel(loader *ld, const xmldoc_node *n, parallel_cfg *p)
 	p->sequence_parallel = -1;
 	p->distributed_optimizer = -1;
 	p->tp_comm_overlap = 0;
+	p->overlap_grad_reduce = 1;
+	p->overlap_p2p = 1;
+	p->grad_reduce_fp32 = 0;
 	if (n) {
 		if (get_degree(ld, n, "tp", &p->tp) < 0 || get_degree(ld, n, "pp", &p->pp) < 0 ||
 		    get_degree(ld, n, "dp", &p->dp) < 0 || get_degree(ld, n, "cp", &p->cp) < 0 ||
@@ -345,7 +348,10 @@ static int load_parallel(loader *ld, const xmldoc_node *n, parallel_cfg *p)
 		    get_keyword(ld, n, "recompute", recomputes, &rec) < 0 ||
 		    get_bool(ld, n, "sequence-parallel", &p->sequence_parallel) < 0 ||
 		    get_bool(ld, n, "distributed-optimizer", &p->distributed_optimizer) < 0 ||
-		    get_bool(ld, n, "tp-comm-overlap", &p->tp_comm_overlap) < 0)
+		    get_bool(ld, n, "tp-comm-overlap", &p->tp_comm_overlap) < 0 ||
+		    get_bool(ld, n, "overlap-grad-reduce", &p->overlap_grad_reduce) < 0 ||
+		    get_bool(ld, n, "overlap-p2p", &p->overlap_p2p) < 0 ||
+		    get_bool(ld, n, "grad-reduce-in-fp32", &p->grad_reduce_fp32) < 0)
 			return -1;
 		if (p->zero > 3)
 			return xmldoc_error(n, "zero", ld->err, ld->errlen, "zero needs 0, 1, 2 or 3");
