@@ -54,6 +54,7 @@ BENCH_BIN:= $(BENCH_SRC:bench/%.c=$(BIN)/%)
 DEPS_OK  := $(BUILD)/.deps-ok
 
 .PHONY: all run test bench deps calibrate clean
+.SECONDARY:
 all: $(BIN)/capsim
 
 $(DEPS_OK): tools/deps.sh

@@ -70,6 +70,7 @@ static parallel_cfg par(int tp, int pp, int dp, pipe_schedule s, int v)
 	memset(&p, 0, sizeof p);
 	p.tp = tp; p.pp = pp; p.dp = dp; p.cp = 1; p.ep = 1; p.microbatch = 1;
 	p.schedule = s; p.virtual_stages = v; p.sequence_parallel = tp > 1;
+	p.overlap_grad_reduce = 1; p.overlap_p2p = 1;
 	return p;
 }
 
@@ -152,6 +153,27 @@ static void test_dp_overlap(void)
 	T_CHECK(sim(&t, par(8, 1, 2, SCHED_1F1B, 1), &fast) == 0);
 	T_CHECK(fast.exposed_comm_s - fast.tp_comm_s < 0.3 * fast.dp_comm_s);
 	T_CHECK(fast.step_s < slow.step_s);
+	/* without overlap the whole reduction is exposed after backward */
+	parallel_cfg p = par(8, 1, 2, SCHED_1F1B, 1);
+	p.overlap_grad_reduce = 0;
+	step_result none;
+	T_CHECK(sim(&t, p, &none) == 0);
+	T_NEAR(none.exposed_comm_s - none.tp_comm_s, none.dp_comm_s, 0.01);
+	T_CHECK(none.step_s > fast.step_s);
+}
+
+static void test_blocking_p2p(void)
+{
+	setup();
+	train_cfg t = cfg(16, 8, 8);
+	parallel_cfg p = par(8, 4, 1, SCHED_1F1B, 1);
+	step_result async, sync;
+	T_CHECK(sim(&t, p, &async) == 0);
+	p.overlap_p2p = 0;
+	T_CHECK(sim(&t, p, &sync) == 0);
+	/* sends on the compute stream cost every stage its own send time */
+	T_CHECK(sync.step_s > async.step_s);
+	T_CHECK(sync.exposed_comm_s > async.exposed_comm_s);
 }
 
 static void test_deterministic(void)
@@ -170,6 +192,7 @@ int main(void)
 	T_RUN(test_1f1b_bubble);
 	T_RUN(test_interleaved_and_zero_bubble);
 	T_RUN(test_dp_overlap);
+	T_RUN(test_blocking_p2p);
 	T_RUN(test_deterministic);
 	return t_done();
 }
