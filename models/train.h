@@ -45,6 +45,7 @@ typedef struct {
 	int line_model, line_data, line_parallel; /* scenario lines, for errors */
 	/* a published claim to report beside capsim's answer (<claim>), 0 if none */
 	double claim_time_s, claim_flops_per_gpu;
+	int claim_hw_flops;       /* 1: the claimed FLOP/s count recompute */
 	char claim_source[512];
 } train_cfg;
 

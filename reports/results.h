@@ -37,6 +37,7 @@ typedef struct {
 	int folded;
 	/* a published or vendor claim to put beside the answer */
 	double claim_days, claim_tflops_per_gpu;
+	int claim_hw_flops;
 	char claim_source[512];
 } train_results;
 

@@ -442,6 +442,8 @@ static int load_training(loader *ld, const xmldoc_node *tn)
 		if (get_quantity(ld, n, "time-to-train", UNIT_TIME, &t->claim_time_s) < 0 ||
 		    get_quantity(ld, n, "tflops-per-gpu", UNIT_FLOPS, &t->claim_flops_per_gpu) < 0)
 			return -1;
+		const char *fl = xmldoc_attr(n, "flops");
+		t->claim_hw_flops = fl && strcmp(fl, "hardware") == 0;
 		if (xmldoc_text(n, t->claim_source, sizeof t->claim_source) == 0)
 			return xmldoc_error(n, NULL, ld->err, ld->errlen,
 			                    "a claim needs its source as text: "

@@ -169,6 +169,7 @@ static void fill_results(const scenario *sc, const plan *pl, const step_result *
 	o->folded = sr->folded;
 	o->claim_days = t->claim_time_s / 86400.0;
 	o->claim_tflops_per_gpu = t->claim_flops_per_gpu / 1e12;
+	o->claim_hw_flops = t->claim_hw_flops;
 	snprintf(o->claim_source, sizeof o->claim_source, "%s", t->claim_source);
 }
 

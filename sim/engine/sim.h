@@ -31,11 +31,16 @@ uint64_t sim_now(const sim *s);
 uint64_t sim_fired(const sim *s);
 /* Events pending now. */
 size_t sim_pending(const sim *s);
+/* Events the pool holds without growing: at least the peak pending count so far, and
+ * unchanged while pending counts stay at or under that peak (what tests check). */
+size_t sim_event_capacity(const sim *s);
 
 /* Fires events in order until none is left, sim_stop() is called, or the next
- * event lies after t_end_ns (it stays pending). Returns the events fired. */
+ * event lies after t_end_ns (it stays pending). Returns the events fired. sim_now()
+ * is then the time of the last event fired; it does not advance to t_end_ns. */
 uint64_t sim_run(sim *s, uint64_t t_end_ns);
-/* Asks sim_run() to return after the handler now running. */
+/* Asks sim_run() to return after the handler now running. Called outside a run it
+ * has no effect: each sim_run() starts with the request cleared. */
 void sim_stop(sim *s);
 
 #endif
