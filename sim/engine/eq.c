@@ -228,12 +228,22 @@ int eq_pop(eq *q, uint64_t *time_ns, uint32_t *id)
 	return eq_pop_until(q, UINT64_MAX, time_ns, id);
 }
 
-int eq_peek(eq *q, uint64_t *time_ns, uint32_t *id)
+int eq_peek(const eq *q, uint64_t *time_ns, uint32_t *id)
 {
-	eq_settle(q);
-	if (q->n == 0)
+	const eq_key *a = q->a;
+	size_t m = 0;
+	if (q->hole) {
+		/* The smallest entry is the smallest child of the hole. */
+		if (q->n < 2)
+			return -1;
+		size_t end = q->n < 5 ? q->n : 5;
+		m = 1;
+		for (size_t j = 2; j < end; j++)
+			m = key_lt(a[j], a[m]) ? j : m;
+	} else if (q->n == 0) {
 		return -1;
-	*time_ns = q->a[0].t;
-	*id = (uint32_t)q->a[0].tag;
+	}
+	*time_ns = a[m].t;
+	*id = (uint32_t)a[m].tag;
 	return 0;
 }

@@ -31,8 +31,9 @@ int eq_pop(eq *q, uint64_t *time_ns, uint32_t *id);
  * entry lies after t_end_ns. This is the run loop's one call per event. */
 int eq_pop_until(eq *q, uint64_t t_end_ns, uint64_t *time_ns, uint32_t *id);
 /* Writes the smallest entry without removing it. Returns 0, or -1 if empty (outputs
- * unchanged). */
-int eq_peek(eq *q, uint64_t *time_ns, uint32_t *id);
+ * unchanged). O(1) (at most four compares) and changes nothing, so the run loop calls
+ * it to prefetch the next event's data while the current handler runs. */
+int eq_peek(const eq *q, uint64_t *time_ns, uint32_t *id);
 /* Entries pending now. */
 size_t eq_len(const eq *q);
 

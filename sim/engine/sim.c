@@ -11,6 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__GNUC__)
+#define SIM_PREFETCH(p) __builtin_prefetch(p)
+#else
+#define SIM_PREFETCH(p) ((void)(p))
+#endif
+
 typedef struct {
 	sim_handler fn;
 	void *arg;
@@ -91,6 +97,12 @@ uint64_t sim_run(sim *s, uint64_t t_end_ns)
 	while (!s->stop && eq_pop_until(s->q, t_end_ns, &t, &id) == 0) {
 		sim_event ev = *(const sim_event *)pool_at(s->events, id);
 		pool_release(s->events, id);
+		/* Unless the handler schedules an earlier one, this is the next event:
+		 * with many pending its slot is a cache miss, so start it now. */
+		uint64_t t_next;
+		uint32_t id_next;
+		if (eq_peek(s->q, &t_next, &id_next) == 0)
+			SIM_PREFETCH(pool_at(s->events, id_next));
 		s->now_ns = t;
 		s->fired++;
 		n++;
