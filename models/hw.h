@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 #define HW_ID_LEN 64
-#define HW_SOURCE_LEN 640
+#define HW_SOURCE_LEN 1024
 
 /* Numeric precisions a tensor core may run. Order is stable: it indexes arrays. */
 typedef enum {
@@ -46,6 +46,7 @@ typedef struct {
 	double bw_Bps;            /* per GPU, per direction */
 	double latency_ns;        /* one hop, GPU to GPU */
 	int domain_gpus;          /* GPUs in one domain (8 for HGX, 72 for NVL72) */
+	int multicast;            /* 1: NVSwitch with in-switch reduction (NVLS) */
 	char source[HW_SOURCE_LEN];
 } hw_scaleup;
 

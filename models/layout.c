@@ -2,6 +2,7 @@
 #include "models/layout.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static comm_path path_of(link_class cls, double line_Bps, const profile_gpu *eff)
 {
@@ -75,5 +76,48 @@ int layout_build(const cluster_nodes *g, const cluster_scaleout *so,
 		return -1;
 	}
 	*out = l;
+	return 0;
+}
+
+int layout_comm(const cluster_nodes *g, const cluster_scaleout *so,
+		const profile_gpu *eff, int nranks, int stride, coll_comm *out,
+		char *err, size_t errlen)
+{
+	const hw_scaleup *su = g->scaleup;
+	int domain = su && su->domain_gpus > 0 ? su->domain_gpus : g->node->gpus;
+	coll_comm c;
+	memset(&c, 0, sizeof c);
+	c.nranks = nranks;
+	long span = (long)stride * nranks;
+	if (span <= domain) {
+		c.nnodes = 1;
+		c.ppn = nranks;
+	} else {
+		int per = domain / stride > 0 ? domain / stride : 1;
+		c.ppn = per;
+		c.nnodes = (nranks + per - 1) / per;
+	}
+	c.intra_pcie = su && su->kind == SCALEUP_PCIE;
+	link_class up = c.intra_pcie ? LINK_PCIE : LINK_SCALEUP;
+	double up_Bps = su && su->bw_Bps > 0 ? su->bw_Bps : g->node->pcie_bw_Bps;
+	c.intra_Bps = up_Bps * eff->link[up].bw_eff;
+	if (so->fabric && g->nic && g->node->nics > 0) {
+		double port = g->nic->rate_bps;
+		if (so->fabric->rate_bps > 0 && so->fabric->rate_bps < port)
+			port = so->fabric->rate_bps;
+		c.inter_Bps = port / 8.0 * g->node->nics / g->node->gpus * eff->link[LINK_SCALEOUT].bw_eff;
+		if (so->sharp && eff->collnet_eff > 0)
+			c.collnet_Bps = port / 8.0 * eff->collnet_eff;
+	}
+	if (c.nnodes > 1 && c.inter_Bps <= 0) {
+		snprintf(err, errlen, "%d ranks span %d scale-up domains of %s, but the cluster has no scale-out network",
+			 nranks, c.nnodes, g->node->id);
+		return -1;
+	}
+	if (su && su->multicast && eff->nvls_eff > 0)
+		c.nvls_Bps = up_Bps * eff->nvls_eff;
+	/* NCCL enables LL128 only on NVLink-connected GPUs (tuning.cc) */
+	c.ll128_ok = !c.intra_pcie;
+	*out = c;
 	return 0;
 }

@@ -8,6 +8,7 @@
 #define CAPSIM_LAYOUT_H
 
 #include "models/cluster.h"
+#include "models/coll.h"
 #include "models/comm.h"
 #include "models/train.h"
 
@@ -22,5 +23,13 @@ typedef struct {
 int layout_build(const cluster_nodes *g, const cluster_scaleout *so,
 		 const profile_gpu *eff, const parallel_cfg *p, train_layout *out,
 		 char *err, size_t errlen);
+
+/* The communicator of `nranks` consecutive ranks `stride` apart on node group
+ * `g` (ranks fill scale-up domains in order), with the profile's efficiencies, for
+ * the collective model. Returns 0, or -1 with err set when the ranks must cross
+ * domains and the cluster has no scale-out network. */
+int layout_comm(const cluster_nodes *g, const cluster_scaleout *so,
+		const profile_gpu *eff, int nranks, int stride, coll_comm *out,
+		char *err, size_t errlen);
 
 #endif

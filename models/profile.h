@@ -23,6 +23,8 @@ typedef struct {
 	double gemm_half_dim;     /* GEMM size (cube root of m*n*k) at half the plateau */
 	double attn_eff;          /* fused attention kernel, achieved/peak of compute dtype */
 	double hbm_eff;           /* achieved/peak memory bandwidth of streaming kernels */
+	double nvls_eff;          /* NVLS all-reduce algbw / scale-up line rate; 0 = none */
+	double collnet_eff;       /* SHARP all-reduce algbw / NIC line rate; 0 = none */
 	double kernel_overhead_ns;/* launch and tail cost per kernel */
 	double memory_reserve_B;  /* runtime reserve: CUDA context, NCCL buffers, fragmentation */
 	link_eff link[LINK_CLASS_COUNT];

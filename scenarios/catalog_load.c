@@ -55,6 +55,7 @@ static const field scaleup_fields[] = {
 	FU("bandwidth", UNIT_BYTE_RATE, hw_scaleup, bw_Bps),
 	FU("latency", UNIT_TIME_NS, hw_scaleup, latency_ns),
 	FI("domain", F_POS, hw_scaleup, domain_gpus),
+	FI("multicast", F_BOOL, hw_scaleup, multicast),
 	{ NULL, F_UNIT, UNIT_NUMBER, 0 }
 };
 static const field nic_fields[] = {

@@ -63,6 +63,8 @@ static int parse_gpu_profile(const xmldoc_node *n, profile_gpu *g, char *err,
 	if (boolean(n, "measured", &g->measured, err, errlen) < 0 ||
 	    quantity(n, "gemm-half-dim", UNIT_NUMBER, &g->gemm_half_dim, err, errlen) < 0 ||
 	    fraction(n, "attention", &g->attn_eff, err, errlen) < 0 ||
+	    fraction(n, "nvls", &g->nvls_eff, err, errlen) < 0 ||
+	    fraction(n, "collnet", &g->collnet_eff, err, errlen) < 0 ||
 	    fraction(n, "hbm", &g->hbm_eff, err, errlen) < 0 ||
 	    quantity(n, "kernel-overhead", UNIT_TIME_NS, &g->kernel_overhead_ns, err,
 	             errlen) < 0 ||

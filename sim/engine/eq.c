@@ -113,7 +113,7 @@ size_t eq_len(const eq *q)
 /* Moves the hole at slot k (0 <= k < n) down to a leaf, lifting the smaller child
  * each time, then sifts x up from there into its place. Fewer comparisons than a
  * plain sift-down when x is large, which keys re-entering at the root usually are. */
-static void sift_hole(eq_key *a, size_t n, size_t k, eq_key x)
+static void sift_hole(eq_key *a, size_t n, size_t cap, size_t k, eq_key x)
 {
 	for (;;) {
 		size_t c = 4 * k + 1;
@@ -121,11 +121,14 @@ static void sift_hole(eq_key *a, size_t n, size_t k, eq_key x)
 		size_t m;
 		if (c + 3 < n) {
 			/* The children of c .. c+3 are 16 keys in four adjacent lines:
-			 * fetch them while this level is decided. */
-			EQ_PREFETCH(&a[4 * c + 4]);
-			EQ_PREFETCH(&a[4 * c + 8]);
-			EQ_PREFETCH(&a[4 * c + 12]);
-			EQ_PREFETCH(&a[4 * c + 16]);
+			 * fetch them while this level is decided (only inside the
+			 * allocation; a[cap - 1] is its last key). */
+			if (4 * c + 16 < cap) {
+				EQ_PREFETCH(&a[4 * c + 4]);
+				EQ_PREFETCH(&a[4 * c + 8]);
+				EQ_PREFETCH(&a[4 * c + 12]);
+				EQ_PREFETCH(&a[4 * c + 16]);
+			}
 			eq_key k0 = a[c], k1 = a[c + 1], k2 = a[c + 2], k3 = a[c + 3];
 			size_t s1 = key_lt(k1, k0), s2 = key_lt(k3, k2);
 			eq_key b1 = key_pick(k0, k1, s1), b2 = key_pick(k2, k3, s2);
@@ -162,7 +165,7 @@ static inline void eq_settle(eq *q)
 	q->hole = 0;
 	q->n--;
 	if (q->n > 0)
-		sift_hole(q->a, q->n, 0, q->a[q->n]);
+		sift_hole(q->a, q->n, q->cap, 0, q->a[q->n]);
 }
 
 static int key_cmp(const void *x, const void *y)
@@ -195,7 +198,7 @@ void eq_push(eq *q, uint64_t time_ns, uint32_t id)
 	eq_key x = { time_ns, (q->next_seq++ << 32) | id };
 	if (q->hole) {
 		q->hole = 0;
-		sift_hole(q->a, q->n, 0, x);
+		sift_hole(q->a, q->n, q->cap, 0, x);
 		return;
 	}
 	if (q->n == q->cap)
@@ -234,12 +237,18 @@ int eq_peek(const eq *q, uint64_t *time_ns, uint32_t *id)
 	size_t m = 0;
 	if (q->hole) {
 		/* The smallest entry is the smallest child of the hole. */
-		if (q->n < 2)
+		if (q->n >= 5) {
+			size_t s1 = key_lt(a[2], a[1]), s2 = key_lt(a[4], a[3]);
+			eq_key b1 = key_pick(a[1], a[2], s1), b2 = key_pick(a[3], a[4], s2);
+			size_t s = key_lt(b2, b1);
+			m = 1 + s1 + ((2 + s2 - s1) & (0 - s));
+		} else if (q->n >= 2) {
+			m = 1;
+			for (size_t j = 2; j < q->n; j++)
+				m = key_lt(a[j], a[m]) ? j : m;
+		} else {
 			return -1;
-		size_t end = q->n < 5 ? q->n : 5;
-		m = 1;
-		for (size_t j = 2; j < end; j++)
-			m = key_lt(a[j], a[m]) ? j : m;
+		}
 	} else if (q->n == 0) {
 		return -1;
 	}

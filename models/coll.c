@@ -1,0 +1,271 @@
+/* coll.c -- NCCL-style collective cost model and algorithm choice.
+ *
+ * Latency figures are NCCL's tuning tables (NVIDIA/nccl src/graph/tuning.cc,
+ * commit 01afd20: baseLat and hwLat per algorithm, protocol and link type, in us)
+ * and its protocol bandwidth factors (LL carries 8 bytes of data per 16-byte line,
+ * a quarter of the bandwidth once flags are counted; LL128 120 of every 128 bytes).
+ * NVLS, PAT and hierarchical latencies are not in that table: they are estimates
+ * stated where they are used. Bandwidths are the caller's (hardware times the
+ * calibration profile's efficiencies). */
+#include "models/coll.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const algo_names[ALGO_COUNT] = {
+	"ring", "tree", "nvls", "nvlstree", "collnet", "pat", "hier"
+};
+static const char *const proto_names[PROTO_COUNT] = { "LL", "LL128", "Simple" };
+
+/* NCCL tuning.cc: base latency (us) of Tree, Ring, CollNet by protocol. */
+static const double base_lat_us[3][PROTO_COUNT] = {
+	{ 4.4, 4.4, 0 }, { 3.6, 10.0, 8.4 }, { 4.4, 4.4, 0 }
+};
+/* NCCL tuning.cc: per-hop latency (us) by link type (NVLink, PCI, network),
+ * algorithm (Tree, Ring, CollNet) and protocol. */
+static const double hw_lat_us[3][3][PROTO_COUNT] = {
+	{ { .52, 1.2, 28 }, { .47, 1.9, 3.4 }, { .5, 1.2, 4.0 } },
+	{ { 1.0, 1.9, 28 }, { 1.0, 2.5, 5.7 }, { 1.0, 1.9, 5.5 } },
+	{ { 5.0, 8.5, 50 }, { 2.7, 4.0, 9.6 }, { 5.0, 5.0, 10.7 } },
+};
+enum { HW_NVLINK, HW_PCI, HW_NET };
+enum { T_TREE, T_RING, T_COLLNET };
+
+/* Protocol share of the link bandwidth (NCCL tuning.cc: LL 1/4 for all-reduce
+ * or across nodes, else 1/3; LL128 0.92, 0.7 with one rank per node). */
+static double proto_bw(const coll_comm *c, coll_op op, coll_proto p)
+{
+	if (p == PROTO_LL)
+		return c->nnodes > 1 || op == COLL_ALLREDUCE ? 0.25 : 1.0 / 3.0;
+	if (p == PROTO_LL128)
+		return c->ll128_ok ? (c->ppn < 2 ? 0.7 : 0.92) : 0;
+	return 1.0;
+}
+
+int coll_algo_parse(const char *name)
+{
+	for (int i = 0; i < ALGO_COUNT; i++)
+		if (strcmp(name, algo_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+const char *coll_algo_name(coll_algo a)
+{
+	return (unsigned)a < ALGO_COUNT ? algo_names[a] : "?";
+}
+
+const char *coll_proto_name(coll_proto p)
+{
+	return (unsigned)p < PROTO_COUNT ? proto_names[p] : "?";
+}
+
+double coll_busbw_factor(coll_op op, int n)
+{
+	if (n <= 1)
+		return 1.0;
+	switch (op) {
+	case COLL_ALLREDUCE:
+		return 2.0 * (n - 1.0) / n;
+	case COLL_REDUCESCATTER:
+	case COLL_ALLGATHER:
+	case COLL_ALLTOALL:
+		return (n - 1.0) / n;
+	default:
+		return 1.0;
+	}
+}
+
+/* Ring steps of `op` over n ranks and over the d domains (NCCL's nsteps and
+ * nInterSteps). */
+static void ring_steps(coll_op op, int n, int d, double *steps, double *inter)
+{
+	if (op == COLL_ALLREDUCE) {
+		*steps = 2.0 * (n - 1);
+		*inter = 2.0 * (d - 1);
+	} else if (op == COLL_REDUCESCATTER || op == COLL_ALLGATHER) {
+		*steps = n - 1;
+		*inter = d - 1;
+	} else {
+		*steps = n;
+		*inter = d;
+	}
+}
+
+static double intra_hw(const coll_comm *c)
+{
+	return c->intra_pcie ? HW_PCI : HW_NVLINK;
+}
+
+/* The bandwidth a ring sees per rank: the slower of its scale-up hops and, when it
+ * leaves the domain, the rank's NIC. */
+static double ring_bw(const coll_comm *c)
+{
+	if (c->nnodes > 1 && c->inter_Bps < c->intra_Bps)
+		return c->inter_Bps;
+	return c->intra_Bps;
+}
+
+static double ring_time(const coll_comm *c, coll_op op, double bytes, coll_proto p)
+{
+	int n = c->nranks;
+	double steps, inter;
+	ring_steps(op, n, c->nnodes, &steps, &inter);
+	double bus = ring_bw(c) * proto_bw(c, op, p);
+	if (bus <= 0)
+		return -1;
+	double lat = base_lat_us[T_RING][p] +
+		     (steps - inter) * hw_lat_us[(int)intra_hw(c)][T_RING][p] * (c->nnodes > 1 && p == PROTO_LL ? 1.8 : 1.0) +
+		     inter * hw_lat_us[HW_NET][T_RING][p];
+	/* send/recv, broadcast: the whole buffer crosses each link once */
+	double algbw = op == COLL_BROADCAST || op == COLL_SENDRECV ? bus :
+		       bus * n / steps;
+	return 1e3 * lat + 1e9 * bytes / algbw;
+}
+
+static double tree_time(const coll_comm *c, coll_op op, double bytes, coll_proto p)
+{
+	if (op != COLL_ALLREDUCE || c->nranks < 2)
+		return -1;
+	/* NCCL: intra-node chains and an inter-node double binary tree; on up to two
+	 * nodes the chains' NVLink speed sets the pace (the tree's network half is
+	 * short), beyond that the network does; 0.9 of that, halved for the two
+	 * directions of the reduce and the broadcast. */
+	double speed = c->nnodes <= 2 ? c->intra_Bps : ring_bw(c);
+	double bus = 0.9 * speed * proto_bw(c, op, p);
+	if (p == PROTO_LL)
+		bus = 0.9 * speed / 3.8;
+	if (bus <= 0)
+		return -1;
+	double lat = base_lat_us[T_TREE][p] +
+		     2.0 * ((c->ppn - 1) * hw_lat_us[(int)intra_hw(c)][T_TREE][p] +
+			    log2(c->nnodes > 1 ? c->nnodes : 1) * hw_lat_us[HW_NET][T_TREE][p]);
+	return 1e3 * lat + 1e9 * bytes / (0.5 * bus);
+}
+
+static double nvls_time(const coll_comm *c, coll_op op, double bytes, coll_proto p, int tree)
+{
+	if (c->nvls_Bps <= 0 || p != PROTO_SIMPLE)
+		return -1;
+	if (op != COLL_ALLREDUCE && op != COLL_REDUCESCATTER && op != COLL_ALLGATHER)
+		return -1;
+	if (tree != (c->nnodes > 1))
+		return -1; /* NVLS inside one domain, NVLS-tree across domains */
+	if (tree && op != COLL_ALLREDUCE)
+		return -1;
+	/* Each rank sends its buffer into the switch once and reads the reduced (or
+	 * gathered) result once: algbw is the multicast-reduce rate, further
+	 * limited by the NIC across domains. Estimate: latency 25 us inside a
+	 * domain, plus the network tree's hops across domains. */
+	double algbw = c->nvls_Bps;
+	if (op != COLL_ALLREDUCE)
+		algbw = c->nvls_Bps * c->nranks / (c->nranks - 1.0);
+	if (tree && c->inter_Bps * c->ppn / 2.0 < algbw)
+		algbw = c->inter_Bps * c->ppn / 2.0;
+	double lat = 25.0;
+	if (tree)
+		lat += 2.0 * log2(c->nnodes) * hw_lat_us[HW_NET][T_TREE][p];
+	return 1e3 * lat + 1e9 * bytes / algbw;
+}
+
+static double collnet_time(const coll_comm *c, coll_op op, double bytes, coll_proto p)
+{
+	if (c->collnet_Bps <= 0 || op != COLL_ALLREDUCE || c->nnodes < 2 || p == PROTO_LL128)
+		return -1;
+	/* Intra-domain reduce, one trip through the reducing switches, broadcast:
+	 * the NIC carries each byte once each way, shared by the domain's ranks. */
+	double algbw = 0.9 * c->collnet_Bps * c->ppn * (p == PROTO_LL ? 1.0 / 6.0 : 1.0);
+	if (c->ppn > 1 && c->intra_Bps < algbw)
+		algbw = c->intra_Bps;
+	double lat = base_lat_us[T_COLLNET][p] + 2.0 * (c->ppn - 1) * hw_lat_us[(int)intra_hw(c)][T_COLLNET][p] +
+		     hw_lat_us[HW_NET][T_COLLNET][p];
+	return 1e3 * lat + 1e9 * bytes / algbw;
+}
+
+static double pat_time(const coll_comm *c, coll_op op, double bytes, coll_proto p)
+{
+	/* PAT (NCCL 2.23+): all-gather and reduce-scatter with one rank per node in
+	 * log2(n) network steps, Simple protocol only. Estimate: ring bandwidth,
+	 * network hop latency per step. */
+	if ((op != COLL_ALLGATHER && op != COLL_REDUCESCATTER) || c->ppn != 1 || p != PROTO_SIMPLE)
+		return -1;
+	double bus = ring_bw(c);
+	double lat = base_lat_us[T_RING][p] + ceil(log2(c->nranks)) * hw_lat_us[HW_NET][T_RING][p];
+	return 1e3 * lat + 1e9 * bytes / (bus * c->nranks / (c->nranks - 1.0));
+}
+
+static double hier_time(const coll_comm *c, coll_op op, double bytes, coll_proto p)
+{
+	/* Reduce-scatter inside each domain, all-reduce of 1/ppn across domains,
+	 * all-gather inside: each phase a ring of its own. */
+	if (op != COLL_ALLREDUCE || c->nnodes < 2 || c->ppn < 2)
+		return -1;
+	coll_comm in = *c, out = *c;
+	in.nranks = c->ppn;
+	in.nnodes = 1;
+	out.nranks = c->nnodes;
+	out.ppn = 1;
+	out.intra_Bps = c->inter_Bps;
+	double rs = ring_time(&in, COLL_REDUCESCATTER, bytes, p);
+	double ar = ring_time(&out, COLL_ALLREDUCE, bytes / c->ppn, p);
+	double ag = ring_time(&in, COLL_ALLGATHER, bytes, p);
+	if (rs < 0 || ar < 0 || ag < 0)
+		return -1;
+	return rs + ar + ag;
+}
+
+static double alltoall_time(const coll_comm *c, double bytes, coll_proto p)
+{
+	/* Every rank sends bytes/n to every other: the in-domain share over the
+	 * scale-up links, the rest over the rank's NIC, concurrently. */
+	if (p != PROTO_SIMPLE)
+		return -1;
+	double n = c->nranks, ppn = c->ppn;
+	double intra = bytes * (ppn - 1.0) / n, inter = bytes * (n - ppn) / n;
+	double t_in = c->intra_Bps > 0 ? intra / c->intra_Bps : 0;
+	double t_out = inter > 0 ? (c->inter_Bps > 0 ? inter / c->inter_Bps : HUGE_VAL) : 0;
+	double lat = base_lat_us[T_RING][p] + hw_lat_us[c->nnodes > 1 ? HW_NET : (int)intra_hw(c)][T_RING][p];
+	return 1e3 * lat + 1e9 * (t_in > t_out ? t_in : t_out);
+}
+
+double coll_time_ns(const coll_comm *c, coll_op op, double bytes, coll_algo a, coll_proto p)
+{
+	if (c->nranks < 2 && op != COLL_SENDRECV)
+		return 0;
+	if (op == COLL_ALLTOALL)
+		return a == ALGO_RING ? alltoall_time(c, bytes, p) : -1;
+	switch (a) {
+	case ALGO_RING: return ring_time(c, op, bytes, p);
+	case ALGO_TREE: return tree_time(c, op, bytes, p);
+	case ALGO_NVLS: return nvls_time(c, op, bytes, p, 0);
+	case ALGO_NVLSTREE: return nvls_time(c, op, bytes, p, 1);
+	case ALGO_COLLNET: return collnet_time(c, op, bytes, p);
+	case ALGO_PAT: return pat_time(c, op, bytes, p);
+	case ALGO_HIER: return hier_time(c, op, bytes, p);
+	default: return -1;
+	}
+}
+
+double coll_choose(const coll_comm *c, coll_op op, double bytes, int force,
+		   coll_algo *a, coll_proto *p)
+{
+	double best = -1;
+	for (int ai = 0; ai < ALGO_COUNT; ai++) {
+		if (force >= 0 && ai != force)
+			continue;
+		/* NCCL has no hierarchical algorithm of its own: only when forced */
+		if (force < 0 && ai == ALGO_HIER)
+			continue;
+		for (int pi = 0; pi < PROTO_COUNT; pi++) {
+			double t = coll_time_ns(c, op, bytes, (coll_algo)ai, (coll_proto)pi);
+			if (t < 0)
+				continue;
+			if (best < 0 || t < best) {
+				best = t;
+				*a = (coll_algo)ai;
+				*p = (coll_proto)pi;
+			}
+		}
+	}
+	return best;
+}
