@@ -75,5 +75,16 @@ void report_json(FILE *f, const run_results *r)
 		fprintf(f, ",\n");
 		train_block(f, &r->training);
 	}
+	if (r->nbom > 0) {
+		fprintf(f, ",\n  \"bom\": [");
+		for (int i = 0; i < r->nbom; i++) {
+			fprintf(f, "%s\n    {\"item\": ", i ? "," : "");
+			str(f, r->bom[i].item);
+			fprintf(f, ", \"kind\": ");
+			str(f, r->bom[i].kind);
+			fprintf(f, ", \"count\": %ld}", r->bom[i].count);
+		}
+		fprintf(f, "\n  ]");
+	}
 	fprintf(f, "\n}\n");
 }

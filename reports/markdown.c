@@ -85,6 +85,11 @@ void report_markdown(FILE *f, const run_results *r)
 		t->mem_weights_gb, t->mem_grads_gb, t->mem_optimizer_gb, t->mem_activations_gb,
 		t->mem_reserve_gb, t->memory_per_gpu_gb, t->memory_capacity_gb);
 	claim_rows(f, t);
+	if (r->nbom > 0) {
+		fprintf(f, "\n## Bill of materials\n\n| item | kind | count |\n|---|---|---:|\n");
+		for (int i = 0; i < r->nbom; i++)
+			fprintf(f, "| %s | %s | %ld |\n", r->bom[i].item, r->bom[i].kind, r->bom[i].count);
+	}
 	fprintf(f, "\n## How these numbers were made\n\n");
 	fprintf(f, "- Evaluator: discrete-event simulation of one step (%ld tasks, %llu events); the closed-form estimate gives %.3f s.\n",
 		t->tasks, (unsigned long long)t->events, t->analytic_step_s);

@@ -42,10 +42,20 @@ typedef struct {
 } train_results;
 
 typedef struct {
+	char item[64];
+	char kind[24];
+	long count;
+} bom_result;
+
+#define RESULTS_BOM_MAX 32
+
+typedef struct {
 	char scenario[128];
 	char description[512];
 	uint64_t seed;
 	train_results training;
+	bom_result bom[RESULTS_BOM_MAX];  /* the cluster's bill of materials */
+	int nbom;
 } run_results;
 
 #endif

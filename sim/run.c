@@ -6,6 +6,7 @@
 #include "models/memory.h"
 #include "models/pipeline.h"
 #include "models/step.h"
+#include "models/topo.h"
 #include "models/transformer.h"
 
 #include <stdio.h>
@@ -173,6 +174,25 @@ static void fill_results(const scenario *sc, const plan *pl, const step_result *
 	snprintf(o->claim_source, sizeof o->claim_source, "%s", t->claim_source);
 }
 
+/* The cluster's bill of materials into the results. */
+static int run_bom(const scenario *sc, run_results *r, char *err, size_t errlen)
+{
+	bom b;
+	char why[512];
+	if (topo_bom(&sc->cl, &b, why, sizeof why) != 0) {
+		snprintf(err, errlen, "%s:%d: <scale-out>: %s", sc->file, sc->cl.scaleout.line, why);
+		return -1;
+	}
+	r->nbom = 0;
+	for (int i = 0; i < b.n && i < RESULTS_BOM_MAX; i++) {
+		bom_result *o = &r->bom[r->nbom++];
+		snprintf(o->item, sizeof o->item, "%s", b.lines[i].item);
+		snprintf(o->kind, sizeof o->kind, "%s", b.lines[i].kind);
+		o->count = b.lines[i].count;
+	}
+	return 0;
+}
+
 int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen)
 {
 	plan pl;
@@ -193,5 +213,5 @@ int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen)
 		return -1;
 	}
 	fill_results(sc, &pl, &sr, step_analytic_s(&in), &r->training);
-	return 0;
+	return run_bom(sc, r, err, errlen);
 }
