@@ -228,12 +228,25 @@ static double alltoall_time(const coll_comm *c, double bytes, coll_proto p)
 	return 1e3 * lat + 1e9 * (t_in > t_out ? t_in : t_out);
 }
 
+static double sendrecv_time(const coll_comm *c, double bytes, coll_proto p)
+{
+	/* one message to a neighbour: one hop of the ring's latency, the slower
+	 * link's bandwidth at the protocol's share */
+	double bw = ring_bw(c) * proto_bw(c, COLL_SENDRECV, p);
+	if (bw <= 0)
+		return -1;
+	double hop = hw_lat_us[c->nnodes > 1 ? HW_NET : (int)intra_hw(c)][T_RING][p];
+	return 1e3 * (base_lat_us[T_RING][p] + hop) + 1e9 * bytes / bw;
+}
+
 double coll_time_ns(const coll_comm *c, coll_op op, double bytes, coll_algo a, coll_proto p)
 {
 	if (c->nranks < 2 && op != COLL_SENDRECV)
 		return 0;
 	if (op == COLL_ALLTOALL)
 		return a == ALGO_RING ? alltoall_time(c, bytes, p) : -1;
+	if (op == COLL_SENDRECV)
+		return a == ALGO_RING ? sendrecv_time(c, bytes, p) : -1;
 	switch (a) {
 	case ALGO_RING: return ring_time(c, op, bytes, p);
 	case ALGO_TREE: return tree_time(c, op, bytes, p);

@@ -4,75 +4,36 @@
 #include <stdio.h>
 #include <string.h>
 
-static comm_path path_of(link_class cls, double line_Bps, const profile_gpu *eff)
-{
-	comm_path c;
-	c.cls = cls;
-	c.bw_Bps = line_Bps * eff->link[cls].bw_eff;
-	c.alpha_ns = eff->link[cls].alpha_ns;
-	return c;
-}
-
-/* Path of a group whose members are `stride` ranks apart and which spans
- * `span` consecutive ranks. */
-static int group_path(const train_layout *l, const comm_path *up, const comm_path *out,
-		      long stride, long n, comm_path *res)
-{
-	if (n <= 1 || stride * n <= l->domain_gpus) {
-		*res = *up;
-		return 0;
-	}
-	if (out->bw_Bps <= 0)
-		return -1;
-	*res = *out;
-	return 0;
-}
-
 int layout_build(const cluster_nodes *g, const cluster_scaleout *so,
 		 const profile_gpu *eff, const parallel_cfg *p, train_layout *out,
 		 char *err, size_t errlen)
 {
 	train_layout l;
+	memset(&l, 0, sizeof l);
 	const hw_scaleup *su = g->scaleup;
 	l.gpus_per_node = g->node->gpus;
 	l.domain_gpus = su && su->domain_gpus > 0 ? su->domain_gpus : g->node->gpus;
-	if (l.domain_gpus < 1)
-		l.domain_gpus = 1;
-
-	link_class up_cls = su && su->kind == SCALEUP_PCIE ? LINK_PCIE : LINK_SCALEUP;
-	double up_Bps = su ? su->bw_Bps : 0;
-	if (up_Bps <= 0)
-		up_Bps = g->node->pcie_bw_Bps;
-	comm_path up = path_of(up_cls, up_Bps, eff);
-
-	double nic_Bps = 0;
 	if (so->fabric && g->nic && g->node->nics > 0) {
 		double port = g->nic->rate_bps;
 		if (so->fabric->rate_bps > 0 && so->fabric->rate_bps < port)
 			port = so->fabric->rate_bps;
-		nic_Bps = port / 8.0 * g->node->nics / g->node->gpus;
+		l.nic_Bps_per_gpu = port / 8.0 * g->node->nics / g->node->gpus;
 	}
-	l.nic_Bps_per_gpu = nic_Bps;
-	comm_path sout = path_of(LINK_SCALEOUT, nic_Bps, eff);
-	if (nic_Bps <= 0)
-		sout.bw_Bps = 0;
-
-	long tp = p->tp, cp = p->cp, dp = p->dp, pp = p->pp, ep = p->ep > 0 ? p->ep : 1;
+	int tp = p->tp, cp = p->cp, dp = p->dp, ep = p->ep > 0 ? p->ep : 1;
+	char why[256];
 	const char *what = NULL;
-	if (group_path(&l, &up, &sout, 1, tp, &l.tp))
+	if (layout_comm(g, so, eff, tp, 1, &l.tp, why, sizeof why) != 0)
 		what = "tensor-parallel";
-	else if (group_path(&l, &up, &sout, tp, cp, &l.cp))
+	else if (layout_comm(g, so, eff, cp, tp, &l.cp, why, sizeof why) != 0)
 		what = "context-parallel";
-	else if (group_path(&l, &up, &sout, tp * cp, ep, &l.ep))
+	else if (layout_comm(g, so, eff, ep, tp * cp, &l.ep, why, sizeof why) != 0)
 		what = "expert-parallel";
-	else if (group_path(&l, &up, &sout, tp * cp, dp, &l.dp))
+	else if (layout_comm(g, so, eff, dp, tp * cp, &l.dp, why, sizeof why) != 0)
 		what = "data-parallel";
-	else if (group_path(&l, &up, &sout, tp * cp * dp, pp, &l.pp))
+	else if (layout_comm(g, so, eff, p->pp > 1 ? 2 : 1, tp * cp * dp, &l.pp, why, sizeof why) != 0)
 		what = "pipeline-parallel";
 	if (what) {
-		snprintf(err, errlen, "the %s group spans more than one %d-GPU scale-up domain of %s, "
-			 "but the cluster has no scale-out network (add <scale-out> with a fabric)",
-			 what, l.domain_gpus, g->node->id);
+		snprintf(err, errlen, "the %s group: %s (add <scale-out> with a fabric)", what, why);
 		return -1;
 	}
 	*out = l;

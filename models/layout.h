@@ -13,7 +13,7 @@
 #include "models/train.h"
 
 typedef struct {
-	comm_path tp, cp, ep, dp, pp;
+	coll_comm tp, cp, ep, dp, pp;  /* pp: two neighbouring stages */
 	int gpus_per_node, domain_gpus;
 	double nic_Bps_per_gpu;   /* scale-out bandwidth share of one GPU, line rate */
 } train_layout;

@@ -6,7 +6,7 @@
  * its tasks in program order; a task starts when it heads its stream, the stream is
  * idle and all its dependencies have finished. */
 #include "models/step.h"
-#include "models/comm.h"
+#include "models/coll.h"
 #include "models/pipeline.h"
 #include "models/transformer.h"
 #include "sim/engine/sim.h"
@@ -164,6 +164,17 @@ static void graph_free(graph *g)
 
 /* ---- costs ---------------------------------------------------------------- */
 
+/* Time of a collective on a group, with NCCL's choice of algorithm and protocol. */
+static double group_ns(const coll_comm *c, coll_op op, double bytes)
+{
+	coll_algo a;
+	coll_proto pr;
+	if (bytes <= 0 || (c->nranks < 2 && op != COLL_SENDRECV))
+		return 0;
+	double t = coll_choose(c, op, bytes, -1, &a, &pr);
+	return t > 0 ? t : 0;
+}
+
 /* Bytes per gradient element on the wire: fp32 main grads, or 16-bit. */
 static double grad_bytes(const parallel_cfg *p)
 {
@@ -228,17 +239,17 @@ void step_costs_compute(const step_input *in, step_costs *c)
 	/* one all-reduce (or all-gather plus reduce-scatter with sequence
 	 * parallelism) per block; with TP comm overlap the collective runs in chunks
 	 * under the block's GEMMs and only what outlasts them is exposed */
-	double tp_full = comm_coll_ns(COLL_ALLREDUCE, p->tp, act * T * h, &l->tp);
+	double tp_full = group_ns(&l->tp, COLL_ALLREDUCE, act * T * h);
 	c->tp_ns = c->tp_mlp_ns = tp_full;
 	if (p->tp_comm_overlap) {
 		c->tp_ns = tp_full > qkv + proj ? tp_full - (qkv + proj) : 0;
 		c->tp_mlp_ns = tp_full > up + down ? tp_full - (up + down) : 0;
 	}
 	if (m->experts > 1 && p->ep > 1)
-		c->ep_ns = 2.0 * comm_coll_ns(COLL_ALLTOALL, p->ep, act * T * k * h / tp, &l->ep);
+		c->ep_ns = 2.0 * group_ns(&l->ep, COLL_ALLTOALL, act * T * k * h / tp);
 	if (p->cp > 1)
-		c->cp_ns = (cp - 1.0) * comm_coll_ns(COLL_SENDRECV, 2, 2.0 * act * b * s * kvh / tp, &l->cp);
-	c->pp_ns = p->pp > 1 ? comm_coll_ns(COLL_SENDRECV, 2, act * T * h / tp, &l->pp) : 0;
+		c->cp_ns = (cp - 1.0) * group_ns(&l->cp, COLL_SENDRECV, 2.0 * act * b * s * kvh / tp);
+	c->pp_ns = p->pp > 1 ? group_ns(&l->pp, COLL_SENDRECV, act * T * h / tp) : 0;
 
 	double V = m->vocab;
 	double lg = gpu_gemm_ns(g, T, V / tp, h);
@@ -262,8 +273,8 @@ void step_costs_compute(const step_input *in, step_costs *c)
 	 * 16-bit weight (14 B) */
 	c->optimizer_ns = gpu_stream_ns(g, 30.0 * shard);
 	coll_op red = zero >= 1 ? COLL_REDUCESCATTER : COLL_ALLREDUCE;
-	c->dp_layer_ns = comm_coll_ns(red, p->dp, grad_bytes(p) * c->layer_params_gpu, &l->dp);
-	c->ag_layer_ns = zero >= 1 ? comm_coll_ns(COLL_ALLGATHER, p->dp, 2.0 * c->layer_params_gpu, &l->dp) : 0;
+	c->dp_layer_ns = group_ns(&l->dp, red, grad_bytes(p) * c->layer_params_gpu);
+	c->ag_layer_ns = zero >= 1 ? group_ns(&l->dp, COLL_ALLGATHER, 2.0 * c->layer_params_gpu) : 0;
 }
 
 /* ---- graph construction ---------------------------------------------------- */
