@@ -23,8 +23,8 @@ int autopar_divides(const train_cfg *t, const parallel_cfg *p, int gpus, char *e
 		snprintf(err, errlen, "tp = %d does not divide the %d attention heads", p->tp, m->heads);
 		return -1;
 	}
-	if (m->layers % (p->pp * v) != 0) {
-		snprintf(err, errlen, "pp x virtual-stages = %d does not divide the %d layers", p->pp * v, m->layers);
+	if (m->layers < p->pp * v) {
+		snprintf(err, errlen, "pp x virtual-stages = %d exceeds the %d layers", p->pp * v, m->layers);
 		return -1;
 	}
 	if (t->global_batch % (p->dp * p->microbatch) != 0) {

@@ -6,6 +6,8 @@
  * Adam moments (12). ZeRO-1 (and the distributed optimizer) shards the optimizer
  * states over data-parallel ranks, ZeRO-2 also the gradients, ZeRO-3 also weights. */
 #include "models/memory.h"
+
+#include <math.h>
 #include "models/transformer.h"
 
 static double weight_bytes(hw_dtype dt)
@@ -70,7 +72,9 @@ void memory_per_gpu(const train_cfg *t, const parallel_cfg *p, double reserve_B,
 	const model_arch *m = &t->model;
 	double dp = p->dp, tp = p->tp, pp = p->pp;
 	double ep = p->ep > 0 ? p->ep : 1;
-	double layers_per_stage = (double)m->layers / pp;
+	/* the most loaded stage when the layers do not divide evenly */
+	double vs = p->schedule == SCHED_INTERLEAVED && p->virtual_stages > 1 ? p->virtual_stages : 1;
+	double layers_per_stage = ceil((double)m->layers / (pp * vs)) * vs;
 	double dense = transformer_layer_params(m);
 	if (m->experts > 1) {
 		/* experts are sharded over ep as well as tp */

@@ -20,9 +20,11 @@ enum { S_COMP, S_SENDF, S_SENDB, S_CP, S_DP, S_COUNT };
 enum { K_COMPUTE, K_TP, K_PP, K_CP, K_DP, K_OPT };
 
 typedef struct {
-	uint64_t dur_ns, start_ns, end_ns;
+	uint64_t dur_ns, start_ns;
+	uint64_t comm_ns;         /* blocking TP/EP communication inside dur_ns */
 	int32_t stream, ndeps, succ_first, nsucc, releaser;
 	unsigned char kind;
+	unsigned char sealed;     /* has successors: later work may not merge into it */
 } task;
 
 typedef struct {
@@ -67,6 +69,7 @@ static int32_t task_add(graph *g, int st, unsigned char kind, double dur_ns)
 	task *t = &g->tasks[id];
 	memset(t, 0, sizeof *t);
 	t->dur_ns = dur_ns > 0 ? (uint64_t)llround(dur_ns) : 0;
+	t->comm_ns = kind == K_TP ? t->dur_ns : 0;
 	t->stream = st;
 	t->kind = kind;
 	t->releaser = -1;
@@ -91,6 +94,7 @@ static void edge_add(graph *g, int32_t from, int32_t to)
 	g->edges[g->nedges].to = to;
 	g->nedges++;
 	g->tasks[to].ndeps++;
+	g->tasks[from].sealed = 1;
 }
 
 static void graph_link(graph *g)
@@ -135,7 +139,7 @@ static void task_done(sim *s, void *arg, uint64_t data)
 	graph *g = arg;
 	int32_t id = (int32_t)data;
 	task *t = &g->tasks[id];
-	t->end_ns = sim_now(s);
+	(void)s;
 	g->done++;
 	stream *sp = &g->streams[t->stream];
 	sp->busy = 0;
@@ -283,7 +287,7 @@ typedef struct {
 	const step_input *in;
 	const step_costs *c;
 	graph *g;
-	int pp, v, nmb, G, Lc, zero, bucket_layers;
+	int pp, v, nmb, G, Lc, zero, bucket_layers; /* Lc: the most layers of a chunk */
 	int32_t *f_first, *f_send, *b_first, *b_send; /* [stage][mb * v + chunk] */
 	int32_t *ag;              /* [stage][chunk * Lc + layer]: dist-opt gathers */
 } builder;
@@ -293,17 +297,60 @@ static int sid(int stage, int k)
 	return stage * S_COUNT + k;
 }
 
-/* Adds a compute-stream task after `prev` work and returns it. */
+/* Layers of global virtual stage gv: as even as the count allows, with the
+ * shorter chunks at the pipeline's ends first (first, last, second, ...), where
+ * the embedding and the output layer add work, as Llama 3's 126 layers on 16
+ * stages are laid out (Dubey et al. 2024). */
+static int chunk_layers(const builder *bd, int gv)
+{
+	int L = bd->in->t->model.layers, G = bd->G;
+	int base = L / G, rem = L % G;
+	if (rem == 0)
+		return base;
+	/* rank of gv in the order 0, G-1, 1, G-2, ... */
+	int pos = gv < G - 1 - gv ? 2 * gv : 2 * (G - 1 - gv) + 1;
+	return pos < G - rem ? base : base + 1;
+}
+
+/* Appends `ns` of compute-stream work. Consecutive work with nothing waiting on
+ * it merges into one task (keeping its communication share), so the graph holds
+ * one task per span between cross-stream dependencies; `gated` work will receive
+ * an incoming edge and so always starts a task of its own. */
+static int32_t comp_work(builder *bd, int st, unsigned char kind, double ns, int gated)
+{
+	stream *sp = &bd->g->streams[sid(st, S_COMP)];
+	if (!gated && sp->len > 0 && kind != K_OPT && kind != K_PP) {
+		int32_t last = sp->prog[sp->len - 1];
+		task *t = &bd->g->tasks[last];
+		if (!t->sealed && (t->kind == K_COMPUTE || t->kind == K_TP)) {
+			uint64_t d = ns > 0 ? (uint64_t)llround(ns) : 0;
+			t->dur_ns += d;
+			if (kind == K_TP)
+				t->comm_ns += d;
+			return last;
+		}
+	}
+	return task_add(bd->g, sid(st, S_COMP), kind, ns);
+}
+
 static int32_t comp(builder *bd, int st, unsigned char kind, double ns)
 {
-	return task_add(bd->g, sid(st, S_COMP), kind, ns);
+	return comp_work(bd, st, kind, ns, 0);
+}
+
+/* Ends merging: the next compute-stream work starts a task of its own. */
+static void seal(builder *bd, int st)
+{
+	stream *sp = &bd->g->streams[sid(st, S_COMP)];
+	if (sp->len > 0)
+		bd->g->tasks[sp->prog[sp->len - 1]].sealed = 1;
 }
 
 /* One layer's forward (or its recomputation): returns the last task. */
 static int32_t layer_fwd(builder *bd, int st, int32_t gate)
 {
 	const step_costs *c = bd->c;
-	int32_t a = comp(bd, st, K_COMPUTE, c->attn_pre_ns);
+	int32_t a = comp_work(bd, st, K_COMPUTE, c->attn_pre_ns, gate >= 0);
 	edge_add(bd->g, gate, a);
 	int32_t x = -1;
 	if (c->cp_ns > 0) {
@@ -312,14 +359,11 @@ static int32_t layer_fwd(builder *bd, int st, int32_t gate)
 	}
 	comp(bd, st, K_COMPUTE, c->attn_post_ns);
 	if (c->tp_ns > 0 || x >= 0) {
-		int32_t t = comp(bd, st, K_TP, c->tp_ns);
+		int32_t t = comp_work(bd, st, K_TP, c->tp_ns, x >= 0);
 		edge_add(bd->g, x, t);
 	}
 	comp(bd, st, K_COMPUTE, c->mlp_ns);
-	int32_t last = -1;
-	if (c->tp_mlp_ns + c->ep_ns > 0)
-		last = comp(bd, st, K_TP, c->tp_mlp_ns + c->ep_ns);
-	return last >= 0 ? last : bd->g->ntasks - 1;
+	return comp(bd, st, K_TP, c->tp_mlp_ns + c->ep_ns);
 }
 
 /* One layer's backward (input gradients; weight gradients too unless split). */
@@ -330,16 +374,14 @@ static int32_t layer_bwd(builder *bd, int st, int split_w, int32_t gate)
 		layer_fwd(bd, st, gate);
 		gate = -1;
 	} else if (c->recompute_ns > 0) {
-		int32_t r = comp(bd, st, K_COMPUTE, c->recompute_ns);
+		int32_t r = comp_work(bd, st, K_COMPUTE, c->recompute_ns, gate >= 0);
 		edge_add(bd->g, gate, r);
 		gate = -1;
 	}
 	double w = split_w ? 0 : 0.5 * c->wgrad_ns; /* half the weight grads per block */
-	int32_t m = comp(bd, st, K_COMPUTE, c->mlp_bwd_ns + w);
+	int32_t m = comp_work(bd, st, K_COMPUTE, c->mlp_bwd_ns + w, gate >= 0);
 	edge_add(bd->g, gate, m);
-	int32_t before_attn = m;
-	if (c->tp_mlp_ns + c->ep_ns > 0)
-		before_attn = comp(bd, st, K_TP, c->tp_mlp_ns + c->ep_ns);
+	int32_t before_attn = comp(bd, st, K_TP, c->tp_mlp_ns + c->ep_ns);
 	int32_t x = -1;
 	if (c->cp_ns > 0) {
 		/* K/V and their gradients travel the ring during attention backward */
@@ -348,7 +390,7 @@ static int32_t layer_bwd(builder *bd, int st, int split_w, int32_t gate)
 	}
 	int32_t last = comp(bd, st, K_COMPUTE, c->attn_post_bwd_ns + c->attn_pre_bwd_ns + w);
 	if (c->tp_ns > 0 || x >= 0) {
-		last = comp(bd, st, K_TP, c->tp_ns);
+		last = comp_work(bd, st, K_TP, c->tp_ns, x >= 0);
 		edge_add(bd->g, x, last);
 	}
 	return last;
@@ -390,7 +432,7 @@ static int build_stage(builder *bd, int st, pipe_op *ops, int32_t *reds)
 	 * order the forward pass needs them. */
 	if (!zero3 && bd->zero >= 1 && p->dp > 1)
 		for (int ch = 0; ch < v; ch++)
-			for (int l = 0; l < Lc; l++)
+			for (int l = 0; l < chunk_layers(bd, ch * bd->pp + st); l++)
 				ag[ch * Lc + l] = task_add(bd->g, sid(st, S_DP), K_DP, c->ag_layer_ns);
 
 	for (int i = 0; i < nops; i++) {
@@ -398,10 +440,12 @@ static int build_stage(builder *bd, int st, pipe_op *ops, int32_t *reds)
 		int gv = o.chunk * bd->pp + st;
 		size_t slot = (size_t)st * bd->nmb * v + (size_t)o.mb * v + o.chunk;
 		int32_t first = bd->g->ntasks, last = -1;
+		int nl = chunk_layers(bd, gv);
+		seal(bd, st); /* the op's first task waits for its input */
 		if (o.kind == OP_F) {
 			if (gv == 0)
 				comp(bd, st, K_COMPUTE, c->embed_ns);
-			for (int l = 0; l < Lc; l++) {
+			for (int l = 0; l < nl; l++) {
 				int32_t gate = -1;
 				if (zero3 && p->dp > 1)
 					gate = task_add(bd->g, sid(st, S_DP), K_DP, c->ag_layer_ns);
@@ -421,7 +465,7 @@ static int build_stage(builder *bd, int st, pipe_op *ops, int32_t *reds)
 			if (gv == bd->G - 1)
 				comp(bd, st, K_COMPUTE, c->logits_bwd_ns);
 			int pending = 0;
-			for (int l = Lc - 1; l >= 0; l--) {
+			for (int l = nl - 1; l >= 0; l--) {
 				int32_t gate = -1;
 				if (zero3 && p->dp > 1)
 					gate = task_add(bd->g, sid(st, S_DP), K_DP, c->ag_layer_ns);
@@ -443,15 +487,18 @@ static int build_stage(builder *bd, int st, pipe_op *ops, int32_t *reds)
 				edge_add(bd->g, last, bd->b_send[slot]);
 			}
 		} else {
-			last = comp(bd, st, K_COMPUTE, Lc * c->wgrad_ns);
+			last = comp(bd, st, K_COMPUTE, nl * c->wgrad_ns);
 			if (o.mb == bd->nmb - 1 && p->overlap_grad_reduce)
-				dp_reduce(bd, st, last, Lc, reds, &nred);
+				dp_reduce(bd, st, last, nl, reds, &nred);
 		}
 	}
 	/* Without overlap, all gradients reduce after the last backward. */
 	const stream *cs = &bd->g->streams[sid(st, S_COMP)];
+	int stage_layers = 0;
+	for (int ch = 0; ch < v; ch++)
+		stage_layers += chunk_layers(bd, ch * bd->pp + st);
 	if (!p->overlap_grad_reduce && !zero3)
-		dp_reduce(bd, st, cs->prog[cs->len - 1], v * Lc, reds, &nred);
+		dp_reduce(bd, st, cs->prog[cs->len - 1], stage_layers, reds, &nred);
 	int32_t opt = comp(bd, st, K_OPT, c->optimizer_ns);
 	for (int i = 0; i < nred; i++)
 		edge_add(bd->g, reds[i], opt);
@@ -501,13 +548,15 @@ static void stage_breakdown(const graph *g, int st, uint64_t makespan, double ac
 				acc[2] += gap;
 			}
 		}
-		if (t->kind == K_COMPUTE)
-			acc[0] += (double)t->dur_ns;
-		else if (t->kind == K_TP || t->kind == K_PP)
+		if (t->kind == K_COMPUTE || t->kind == K_TP) {
+			acc[0] += (double)(t->dur_ns - t->comm_ns);
+			acc[1] += (double)t->comm_ns;
+		} else if (t->kind == K_PP) {
 			acc[1] += (double)t->dur_ns;
-		else
+		} else {
 			acc[3] += (double)t->dur_ns;
-		prev = t->end_ns;
+		}
+		prev = t->start_ns + t->dur_ns;
 	}
 	acc[2] += (double)(makespan - prev);
 	for (int k = S_SENDF; k <= S_DP; k++) {
@@ -518,11 +567,8 @@ static void stage_breakdown(const graph *g, int st, uint64_t makespan, double ac
 			busy[slot] += (double)t->dur_ns;
 		}
 	}
-	for (int32_t i = 0; i < sp->len; i++) {
-		const task *t = &g->tasks[sp->prog[i]];
-		if (t->kind == K_TP)
-			busy[0] += (double)t->dur_ns;
-	}
+	for (int32_t i = 0; i < sp->len; i++)
+		busy[0] += (double)g->tasks[sp->prog[i]].comm_ns;
 }
 
 /* ---- entry points ----------------------------------------------------------- */
@@ -553,10 +599,10 @@ int step_simulate(const step_input *in, step_result *out, char *err, size_t errl
 	bd.v = p->schedule == SCHED_INTERLEAVED ? p->virtual_stages : 1;
 	bd.nmb = microbatches(in);
 	bd.G = bd.pp * bd.v;
-	bd.Lc = in->t->model.layers / bd.G;
+	bd.Lc = (in->t->model.layers + bd.G - 1) / bd.G;
 	bd.zero = p->zero > 0 || p->distributed_optimizer ? (p->zero > 0 ? p->zero : 1) : 0;
 	bd.bucket_layers = bucket_layers(in, &c);
-	if (bd.nmb < 1 || bd.Lc < 1 || in->t->model.layers % bd.G != 0) {
+	if (bd.nmb < 1 || in->t->model.layers < bd.G) {
 		snprintf(err, errlen, "cannot simulate %d microbatches over %d layers on %d pipeline chunks",
 			 bd.nmb, in->t->model.layers, bd.G);
 		return -1;
@@ -607,8 +653,8 @@ int step_simulate(const step_input *in, step_result *out, char *err, size_t errl
 	}
 	uint64_t makespan = 0;
 	for (int32_t i = 0; i < g.ntasks; i++)
-		if (g.tasks[i].end_ns > makespan)
-			makespan = g.tasks[i].end_ns;
+		if (g.tasks[i].start_ns + g.tasks[i].dur_ns > makespan)
+			makespan = g.tasks[i].start_ns + g.tasks[i].dur_ns;
 	double acc[4] = {0, 0, 0, 0}, busy[4] = {0, 0, 0, 0};
 	for (int st = 0; st < bd.pp; st++)
 		stage_breakdown(&g, st, makespan, acc, busy);

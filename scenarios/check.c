@@ -205,13 +205,14 @@ int check_training(const scenario *sc, const parallel_cfg *par, char *err, size_
 		            par->virtual_stages);
 	if (par->pp != PAR_AUTO) {
 		long long s = (long long)par->pp * vs;
-		if (m->layers % s != 0) {
+		/* uneven layer counts are spread with the short chunks at the ends */
+		if (m->layers < s) {
 			if (vs > 1)
 				return fail(sc, lp, "parallel", err, errlen,
-				            "the model's %d layers are not divisible by pp x "
+				            "the model's %d layers are fewer than pp x "
 				            "virtual-stages = %d x %d = %lld", m->layers, par->pp, vs, s);
 			return fail(sc, lp, "parallel", err, errlen,
-			            "the model's %d layers are not divisible by %s", m->layers,
+			            "the model's %d layers are fewer than %s", m->layers,
 			            deg(a, sizeof a, "pp", par->pp, o->pp));
 		}
 		if (par->schedule == SCHED_INTERLEAVED && per_dp > 0 && per_dp % par->pp != 0)

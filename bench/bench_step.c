@@ -1,0 +1,64 @@
+/* bench_step.c -- wall time and memory of simulating one training step at scale:
+ * GPT-3 175B on 1,024 H100 and Llama 3 405B on 16,384 H100. Targets on one core:
+ * at most 2 s and 10 s, and at most 1 KB of dynamic state per simulated GPU. */
+#include "scenarios/scenario.h"
+#include "sim/run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static long peak_rss_kb(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+static int bench(const char *path, double target_s)
+{
+	char err[2048];
+	scenario *sc = NULL;
+	if (scenario_load(path, &sc, err, sizeof err) != 0) {
+		fprintf(stderr, "bench_step: %s\n", err);
+		return 1;
+	}
+	run_results *r = calloc(1, sizeof *r);
+	long before = peak_rss_kb();
+	double t0 = now_s();
+	int rc = run_scenario(sc, r, err, sizeof err);
+	double wall = now_s() - t0;
+	long after = peak_rss_kb();
+	if (rc != 0) {
+		fprintf(stderr, "bench_step: %s\n", err);
+		free(r);
+		scenario_free(sc);
+		return 1;
+	}
+	int gpus = r->training.gpus;
+	double per_gpu = (double)(after - before) * 1024.0 / gpus;
+	printf("step simulation: %-28s %6d GPUs  wall %.3f s (target <= %.0f s: %s)  "
+	       "peak memory %ld MB, growth %.0f B per GPU (target <= 1024: %s)  "
+	       "%ld tasks, %llu events, symmetric ranks folded\n",
+	       r->scenario, gpus, wall, target_s, wall <= target_s ? "met" : "NOT MET",
+	       after / 1024, per_gpu, per_gpu <= 1024 ? "met" : "NOT MET",
+	       r->training.tasks, (unsigned long long)r->training.events);
+	free(r);
+	scenario_free(sc);
+	return 0;
+}
+
+int main(void)
+{
+	int rc = bench(CAPSIM_SRCDIR "/bench/gpt3-175b-1024-h100.xml", 2.0);
+	rc |= bench(CAPSIM_SRCDIR "/bench/llama3-405b-16k-h100.xml", 10.0);
+	return rc;
+}
