@@ -160,8 +160,12 @@ static double nvls_time(const coll_comm *c, coll_op op, double bytes, coll_proto
 	double algbw = c->nvls_Bps;
 	if (op != COLL_ALLREDUCE)
 		algbw = c->nvls_Bps * c->nranks / (c->nranks - 1.0);
-	if (tree && c->inter_Bps * c->ppn / 2.0 < algbw)
-		algbw = c->inter_Bps * c->ppn / 2.0;
+	/* across domains each rank carries its 1/ppn shard over its own NIC, both
+	 * ways at once; between two domains that is the whole exchange, in a deeper
+	 * tree a shard goes up and comes down (half the rate) */
+	double net = c->inter_Bps * c->ppn * (c->nnodes <= 2 ? 1.0 : 0.5);
+	if (tree && net < algbw)
+		algbw = net;
 	double lat = 25.0;
 	if (tree)
 		lat += 2.0 * log2(c->nnodes) * hw_lat_us[HW_NET][T_TREE][p];

@@ -11,7 +11,7 @@
 #include "models/profile.h"
 #include "scenarios/catalog.h"
 
-typedef enum { WORK_TRAINING, WORK_INFERENCE } work_kind;
+typedef enum { WORK_TRAINING, WORK_INFERENCE, WORK_NONE } work_kind;
 
 enum { REPORT_HTML = 1, REPORT_MD = 2, REPORT_CSV = 4, REPORT_JSON = 8 };
 

@@ -525,6 +525,7 @@ int scenario_load(const char *path, scenario **out, char *err, size_t errlen)
 	if (load_catalogs(&ld, root) < 0 || load_profile(&ld, root) < 0 ||
 	    load_cluster(&ld, xmldoc_child(root, "cluster")) < 0 || load_site_cost(&ld, root) < 0)
 		goto done;
+	sc->kind = WORK_NONE;
 	if ((n = xmldoc_child(root, "training"))) {
 		if (load_training(&ld, n) < 0)
 			goto done;

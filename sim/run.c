@@ -88,6 +88,8 @@ static int plan_build(const scenario *sc, plan *pl, char *err, size_t errlen)
 int run_validate(const scenario *sc, char *err, size_t errlen)
 {
 	plan pl;
+	if (sc->kind == WORK_NONE)
+		return 0; /* a cluster alone: schema, catalog and fabric checks only */
 	if (sc->kind != WORK_TRAINING) {
 		snprintf(err, errlen, "%s: inference workloads are not simulated yet", sc->file);
 		return -1;
@@ -200,6 +202,11 @@ int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen)
 	memset(r, 0, sizeof *r);
 	snprintf(r->scenario, sizeof r->scenario, "%s", sc->name);
 	snprintf(r->description, sizeof r->description, "%s", sc->description);
+	if (sc->kind == WORK_NONE) {
+		snprintf(err, errlen, "%s: the scenario has no <training> or <inference> to simulate "
+			 "(a cluster alone serves `capsim nccl-tests` and `capsim validate`)", sc->file);
+		return -1;
+	}
 	if (sc->kind != WORK_TRAINING) {
 		snprintf(err, errlen, "%s: inference workloads are not simulated yet", sc->file);
 		return -1;
