@@ -1,12 +1,15 @@
-/* eq.c -- the pending-event set as a 4-ary implicit heap of {time_ns, seq << 32 | id}
- * keys, with the root's removal deferred until the next operation.
+/* eq.c -- the pending-event set as a 4-ary implicit heap kept in two parallel
+ * arrays, times t[] and tags tag[] = seq << 32 | id, with the root's removal
+ * deferred until the next operation.
  *
- * Invariant: a[0 .. n) is a min-heap on (t, tag) except that a[0] is a hole when
- * `hole` is set (the last pop took it); a push fills the hole by sifting the new key
- * down from the root, so the run loop's pop-then-reschedule costs one sift, not two.
- * Element k is stored 3 slots past a 64-byte boundary, so the children 4k+1 .. 4k+4
- * of every node fill exactly one cache line. tag's high 32 bits are the push
- * sequence, unique among pending keys, so (t, tag) orders exactly as (t, seq). */
+ * Invariant: slots 0 .. n-1 form a min-heap on (t, tag), except that slot 0 is a
+ * hole when `hole` is set (the last pop took it); a push fills the hole by sifting
+ * the new key down from the root, so the run loop's pop-then-reschedule costs one
+ * sift, not two. tag's high 32 bits are the push sequence, unique among pending
+ * entries, so (t, tag) orders exactly as (t, seq). Slot k lives 3 places past a
+ * 64-byte boundary, so the four children 4k+1 .. 4k+4 of any slot share one cache
+ * line of times; sifts compare times alone and fall back to the tags only when
+ * times tie. */
 #include "sim/engine/eq.h"
 
 #include <stdio.h>
@@ -14,74 +17,74 @@
 #include <string.h>
 
 #define EQ_LINE 64u
-#define EQ_PAD 3u                   /* keys before a[0] in the allocation */
+#define EQ_PAD 3u                   /* slots before slot 0 in each allocation */
 #define EQ_SEQ_END ((uint64_t)1 << 32)
 
-typedef struct {
-	uint64_t t;
-	uint64_t tag;
-} eq_key;
+#if defined(__GNUC__)
+#define EQ_PREFETCH(p) __builtin_prefetch(p)
+#define EQ_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define EQ_PREFETCH(p) ((void)(p))
+#define EQ_UNLIKELY(x) (x)
+#endif
 
 struct eq {
-	eq_key *a;                  /* base + EQ_PAD */
-	eq_key *base;               /* 64-byte aligned allocation */
+	uint64_t *t;                /* times: t_base + EQ_PAD */
+	uint64_t *tag;              /* seq << 32 | id: tag_base + EQ_PAD */
+	uint64_t *t_base, *tag_base;
 	size_t n;                   /* slots in use, the hole included */
-	size_t cap;                 /* slots in a */
+	size_t cap;                 /* slots allocated in each array */
 	int hole;
 	uint64_t next_seq;          /* < EQ_SEQ_END */
 };
 
-/* 1 if x orders before y, else 0, without branches: the sift's child choice then
- * compiles to flag arithmetic and conditional moves instead of mispredictions. With
- * a 128-bit integer type the key compare is one subtract-with-borrow. */
-#ifdef __SIZEOF_INT128__
-__extension__ typedef unsigned __int128 eq_u128;
-
-static inline size_t key_lt(eq_key x, eq_key y)
+/* 1 if slot i orders before (t, tag), else 0; no branches. */
+static inline int slot_before(const eq *q, size_t i, uint64_t t, uint64_t tag)
 {
-	eq_u128 a = (eq_u128)x.t << 64 | x.tag;
-	eq_u128 b = (eq_u128)y.t << 64 | y.tag;
-	return (size_t)(a < b);
-}
-#else
-static inline size_t key_lt(eq_key x, eq_key y)
-{
-	return (size_t)((x.t < y.t) | ((x.t == y.t) & (x.tag < y.tag)));
-}
-#endif
-
-/* s ? y : x for s in {0, 1}, by masks: compilers branch on a struct ?: otherwise. */
-static inline eq_key key_pick(eq_key x, eq_key y, size_t s)
-{
-	uint64_t m = 0 - (uint64_t)s;
-	eq_key r = { x.t ^ ((x.t ^ y.t) & m), x.tag ^ ((x.tag ^ y.tag) & m) };
-	return r;
+	return (q->t[i] < t) | ((q->t[i] == t) & (q->tag[i] < tag));
 }
 
-#if defined(__GNUC__)
-#define EQ_PREFETCH(p) __builtin_prefetch(p)
-#else
-#define EQ_PREFETCH(p) ((void)(p))
-#endif
-
-static void eq_resize(eq *q, size_t cap)
+static inline void slot_move(eq *q, size_t to, size_t from)
 {
-	if (cap > (SIZE_MAX - EQ_LINE) / sizeof(eq_key) - EQ_PAD)
-		cap = (SIZE_MAX - EQ_LINE) / sizeof(eq_key) - EQ_PAD;
-	size_t bytes = (cap + EQ_PAD) * sizeof(eq_key);
+	q->t[to] = q->t[from];
+	q->tag[to] = q->tag[from];
+}
+
+/* The smallest of slots c .. end-1 (end > c) by the full (t, tag) order. */
+static inline size_t slot_min(const eq *q, size_t c, size_t end)
+{
+	size_t m = c;
+	for (size_t j = c + 1; j < end; j++)
+		m = slot_before(q, j, q->t[m], q->tag[m]) ? j : m;
+	return m;
+}
+
+static uint64_t *eq_alloc_slots(size_t cap)
+{
+	size_t bytes = (cap + EQ_PAD) * sizeof(uint64_t);
 	bytes = (bytes + EQ_LINE - 1) / EQ_LINE * EQ_LINE;
-	eq_key *base = aligned_alloc(EQ_LINE, bytes);
-	if (!base) {
+	uint64_t *p = aligned_alloc(EQ_LINE, bytes);
+	if (!p) {
 		fprintf(stderr, "capsim: out of memory allocating %zu bytes (%s:%d)\n",
 			bytes, __FILE__, __LINE__);
 		abort();
 	}
-	if (q->base) {
-		memcpy(base + EQ_PAD, q->a, q->n * sizeof(eq_key));
-		free(q->base);
+	return p;
+}
+
+static void eq_resize(eq *q, size_t cap)
+{
+	uint64_t *tb = eq_alloc_slots(cap), *gb = eq_alloc_slots(cap);
+	if (q->t_base) {
+		memcpy(tb + EQ_PAD, q->t, q->n * sizeof(uint64_t));
+		memcpy(gb + EQ_PAD, q->tag, q->n * sizeof(uint64_t));
+		free(q->t_base);
+		free(q->tag_base);
 	}
-	q->base = base;
-	q->a = base + EQ_PAD;
+	q->t_base = tb;
+	q->tag_base = gb;
+	q->t = tb + EQ_PAD;
+	q->tag = gb + EQ_PAD;
 	q->cap = cap;
 }
 
@@ -101,7 +104,8 @@ void eq_free(eq *q)
 {
 	if (!q)
 		return;
-	free(q->base);
+	free(q->t_base);
+	free(q->tag_base);
 	free(q);
 }
 
@@ -110,54 +114,57 @@ size_t eq_len(const eq *q)
 	return q->n - (size_t)q->hole;
 }
 
-/* Moves the hole at slot k (0 <= k < n) down to a leaf, lifting the smaller child
- * each time, then sifts x up from there into its place. Fewer comparisons than a
- * plain sift-down when x is large, which keys re-entering at the root usually are. */
-static void sift_hole(eq_key *a, size_t n, size_t cap, size_t k, eq_key x)
+/* Puts (xt, xg) into the hole at slot k of the heap of n slots, moving smaller
+ * children up until it fits. Each level picks the smallest of four children with
+ * conditional moves on their times; only when two of the times compared are equal
+ * does it redo the pick with the tags (a branch that rarely goes that way unless
+ * many events share a time, and then it stays that way). */
+static void sift_down(eq *q, size_t n, size_t k, uint64_t xt, uint64_t xg)
 {
+	const uint64_t *t = q->t;
 	for (;;) {
 		size_t c = 4 * k + 1;
-		eq_key best;
-		size_t m;
-		if (c + 3 < n) {
-			/* The children of c .. c+3 are 16 keys in four adjacent lines:
-			 * fetch them while this level is decided (only inside the
-			 * allocation; a[cap - 1] is its last key). */
-			if (4 * c + 16 < cap) {
-				EQ_PREFETCH(&a[4 * c + 4]);
-				EQ_PREFETCH(&a[4 * c + 8]);
-				EQ_PREFETCH(&a[4 * c + 12]);
-				EQ_PREFETCH(&a[4 * c + 16]);
-			}
-			eq_key k0 = a[c], k1 = a[c + 1], k2 = a[c + 2], k3 = a[c + 3];
-			size_t s1 = key_lt(k1, k0), s2 = key_lt(k3, k2);
-			eq_key b1 = key_pick(k0, k1, s1), b2 = key_pick(k2, k3, s2);
-			size_t s = key_lt(b2, b1);
-			best = key_pick(b1, b2, s);
-			m = c + s1 + ((2 + s2 - s1) & (0 - s));
-		} else if (c < n) {
-			m = c;
-			for (size_t j = c + 1; j < n; j++)
-				if (key_lt(a[j], a[m]))
-					m = j;
-			best = a[m];
-		} else {
+		if (c + 3 >= n)
 			break;
+		/* Children of c .. c+3: 16 times (128 bytes) fetched while this level
+		 * is decided (only inside the allocation). */
+		if (4 * c + 16 < q->cap) {
+			EQ_PREFETCH(&t[4 * c + 1]);
+			EQ_PREFETCH(&t[4 * c + 9]);
+			EQ_PREFETCH(&t[4 * c + 16]);
 		}
-		a[k] = best;
+		uint64_t t0 = t[c], t1 = t[c + 1], t2 = t[c + 2], t3 = t[c + 3];
+		uint64_t m01 = t1 < t0 ? t1 : t0, m23 = t3 < t2 ? t3 : t2;
+		size_t i01 = t1 < t0 ? c + 1 : c, i23 = t3 < t2 ? c + 3 : c + 2;
+		size_t m = m23 < m01 ? i23 : i01;
+		uint64_t tm = m23 < m01 ? m23 : m01;
+		if (EQ_UNLIKELY((t0 == t1) | (t2 == t3) | (m01 == m23))) {
+			m = slot_min(q, c, c + 4);
+			tm = t[m];
+		}
+		if (xt < tm || (xt == tm && xg < q->tag[m]))
+			goto place;
+		q->t[k] = tm;
+		q->tag[k] = q->tag[m];
 		k = m;
 	}
-	while (k > 0) {
-		size_t p = (k - 1) / 4;
-		if (!key_lt(x, a[p]))
-			break;
-		a[k] = a[p];
-		k = p;
+	{
+		/* Slot k has fewer than four children (maybe none); they are leaves. */
+		size_t c = 4 * k + 1;
+		if (c < n) {
+			size_t m = slot_min(q, c, n);
+			if (slot_before(q, m, xt, xg)) {
+				slot_move(q, k, m);
+				k = m;
+			}
+		}
 	}
-	a[k] = x;
+place:
+	q->t[k] = xt;
+	q->tag[k] = xg;
 }
 
-/* Fills a pending hole with the last key. */
+/* Fills a pending hole with the last entry. */
 static inline void eq_settle(eq *q)
 {
 	if (!q->hole)
@@ -165,24 +172,31 @@ static inline void eq_settle(eq *q)
 	q->hole = 0;
 	q->n--;
 	if (q->n > 0)
-		sift_hole(q->a, q->n, q->cap, 0, q->a[q->n]);
-}
-
-static int key_cmp(const void *x, const void *y)
-{
-	const eq_key *a = x, *b = y;
-	return key_lt(*a, *b) ? -1 : key_lt(*b, *a) ? 1 : 0;
+		sift_down(q, q->n, 0, q->t[q->n], q->tag[q->n]);
 }
 
 void eq_renumber(eq *q)
 {
 	eq_settle(q);
-	/* A sorted array is a heap, and sorting keeps the relative order of keys, so
-	 * giving them seq 0..n-1 in sorted order changes nothing but the numbers. */
-	qsort(q->a, q->n, sizeof(eq_key), key_cmp);
-	for (size_t i = 0; i < q->n; i++)
-		q->a[i].tag = ((uint64_t)i << 32) | (q->a[i].tag & 0xffffffffu);
-	q->next_seq = q->n;
+	size_t n = q->n;
+	/* Heapsort in place: each minimum goes to the end of the shrinking heap,
+	 * leaving the slots in decreasing order; reversing them gives a sorted array,
+	 * which is a heap. Then seq = rank keeps every relative order. */
+	for (size_t len = n; len > 1; len--) {
+		uint64_t mt = q->t[0], mg = q->tag[0];
+		sift_down(q, len - 1, 0, q->t[len - 1], q->tag[len - 1]);
+		q->t[len - 1] = mt;
+		q->tag[len - 1] = mg;
+	}
+	for (size_t i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {
+		uint64_t tt = q->t[i], tg = q->tag[i];
+		slot_move(q, i, j);
+		q->t[j] = tt;
+		q->tag[j] = tg;
+	}
+	for (size_t i = 0; i < n; i++)
+		q->tag[i] = ((uint64_t)i << 32) | (q->tag[i] & 0xffffffffu);
+	q->next_seq = n;
 }
 
 void eq_push(eq *q, uint64_t time_ns, uint32_t id)
@@ -195,33 +209,33 @@ void eq_push(eq *q, uint64_t time_ns, uint32_t id)
 		}
 		eq_renumber(q);
 	}
-	eq_key x = { time_ns, (q->next_seq++ << 32) | id };
+	uint64_t xg = (q->next_seq++ << 32) | id;
 	if (q->hole) {
 		q->hole = 0;
-		sift_hole(q->a, q->n, q->cap, 0, x);
+		sift_down(q, q->n, 0, time_ns, xg);
 		return;
 	}
 	if (q->n == q->cap)
 		eq_resize(q, 2 * q->cap);
-	eq_key *a = q->a;
 	size_t k = q->n++;
 	while (k > 0) {
 		size_t p = (k - 1) / 4;
-		if (!key_lt(x, a[p]))
+		if (!((time_ns < q->t[p]) | ((time_ns == q->t[p]) & (xg < q->tag[p]))))
 			break;
-		a[k] = a[p];
+		slot_move(q, k, p);
 		k = p;
 	}
-	a[k] = x;
+	q->t[k] = time_ns;
+	q->tag[k] = xg;
 }
 
 int eq_pop_until(eq *q, uint64_t t_end_ns, uint64_t *time_ns, uint32_t *id)
 {
 	eq_settle(q);
-	if (q->n == 0 || q->a[0].t > t_end_ns)
+	if (q->n == 0 || q->t[0] > t_end_ns)
 		return -1;
-	*time_ns = q->a[0].t;
-	*id = (uint32_t)q->a[0].tag;
+	*time_ns = q->t[0];
+	*id = (uint32_t)q->tag[0];
 	q->hole = 1;
 	return 0;
 }
@@ -233,26 +247,16 @@ int eq_pop(eq *q, uint64_t *time_ns, uint32_t *id)
 
 int eq_peek(const eq *q, uint64_t *time_ns, uint32_t *id)
 {
-	const eq_key *a = q->a;
 	size_t m = 0;
 	if (q->hole) {
 		/* The smallest entry is the smallest child of the hole. */
-		if (q->n >= 5) {
-			size_t s1 = key_lt(a[2], a[1]), s2 = key_lt(a[4], a[3]);
-			eq_key b1 = key_pick(a[1], a[2], s1), b2 = key_pick(a[3], a[4], s2);
-			size_t s = key_lt(b2, b1);
-			m = 1 + s1 + ((2 + s2 - s1) & (0 - s));
-		} else if (q->n >= 2) {
-			m = 1;
-			for (size_t j = 2; j < q->n; j++)
-				m = key_lt(a[j], a[m]) ? j : m;
-		} else {
+		if (q->n < 2)
 			return -1;
-		}
+		m = slot_min(q, 1, q->n < 5 ? q->n : 5);
 	} else if (q->n == 0) {
 		return -1;
 	}
-	*time_ns = a[m].t;
-	*id = (uint32_t)a[m].tag;
+	*time_ns = q->t[m];
+	*id = (uint32_t)q->tag[m];
 	return 0;
 }
