@@ -59,6 +59,29 @@ static inline size_t slot_min(const eq *q, size_t c, size_t end)
 	return m;
 }
 
+/* The smallest of the four slots c .. c+3, its time in *tm: conditional moves on
+ * the times, redone with the tags only if two of the times compared are equal (a
+ * branch that rarely goes that way unless many events share a time, and then it
+ * keeps going that way, so it stays predictable). */
+static inline size_t slot_min4(const eq *q, size_t c, uint64_t *tm)
+{
+	const uint64_t *t = q->t;
+	uint64_t t0 = t[c], t1 = t[c + 1], t2 = t[c + 2], t3 = t[c + 3];
+	uint64_t m01 = t1 < t0 ? t1 : t0, m23 = t3 < t2 ? t3 : t2;
+	size_t i01 = t1 < t0 ? c + 1 : c, i23 = t3 < t2 ? c + 3 : c + 2;
+	size_t m = m23 < m01 ? i23 : i01;
+	*tm = m23 < m01 ? m23 : m01;
+	if (EQ_UNLIKELY((t0 == t1) | (t2 == t3) | (m01 == m23))) {
+		/* The same tournament by (t, tag), branch-free. */
+		size_t a = c + (size_t)slot_before(q, c + 1, t0, q->tag[c]);
+		size_t b = c + 2 + (size_t)slot_before(q, c + 3, t2, q->tag[c + 2]);
+		size_t s = (size_t)slot_before(q, b, t[a], q->tag[a]);
+		m = a + ((b - a) & (0 - s));
+		*tm = t[m];
+	}
+	return m;
+}
+
 static uint64_t *eq_alloc_slots(size_t cap)
 {
 	size_t bytes = (cap + EQ_PAD) * sizeof(uint64_t);
@@ -114,11 +137,8 @@ size_t eq_len(const eq *q)
 	return q->n - (size_t)q->hole;
 }
 
-/* Puts (xt, xg) into the hole at slot k of the heap of n slots, moving smaller
- * children up until it fits. Each level picks the smallest of four children with
- * conditional moves on their times; only when two of the times compared are equal
- * does it redo the pick with the tags (a branch that rarely goes that way unless
- * many events share a time, and then it stays that way). */
+/* Puts (xt, xg) into the hole at slot k of the heap of n slots, moving the smallest
+ * child up until it fits. */
 static void sift_down(eq *q, size_t n, size_t k, uint64_t xt, uint64_t xg)
 {
 	const uint64_t *t = q->t;
@@ -126,22 +146,18 @@ static void sift_down(eq *q, size_t n, size_t k, uint64_t xt, uint64_t xg)
 		size_t c = 4 * k + 1;
 		if (c + 3 >= n)
 			break;
-		/* Children of c .. c+3: 16 times (128 bytes) fetched while this level
-		 * is decided (only inside the allocation). */
+		/* Children of c .. c+3: 16 times and their tags (128 bytes each),
+		 * fetched while this level is decided (only inside the allocation). */
 		if (4 * c + 16 < q->cap) {
 			EQ_PREFETCH(&t[4 * c + 1]);
 			EQ_PREFETCH(&t[4 * c + 9]);
 			EQ_PREFETCH(&t[4 * c + 16]);
+			EQ_PREFETCH(&q->tag[4 * c + 1]);
+			EQ_PREFETCH(&q->tag[4 * c + 9]);
+			EQ_PREFETCH(&q->tag[4 * c + 16]);
 		}
-		uint64_t t0 = t[c], t1 = t[c + 1], t2 = t[c + 2], t3 = t[c + 3];
-		uint64_t m01 = t1 < t0 ? t1 : t0, m23 = t3 < t2 ? t3 : t2;
-		size_t i01 = t1 < t0 ? c + 1 : c, i23 = t3 < t2 ? c + 3 : c + 2;
-		size_t m = m23 < m01 ? i23 : i01;
-		uint64_t tm = m23 < m01 ? m23 : m01;
-		if (EQ_UNLIKELY((t0 == t1) | (t2 == t3) | (m01 == m23))) {
-			m = slot_min(q, c, c + 4);
-			tm = t[m];
-		}
+		uint64_t tm;
+		size_t m = slot_min4(q, c, &tm);
 		if (xt < tm || (xt == tm && xg < q->tag[m]))
 			goto place;
 		q->t[k] = tm;
@@ -218,9 +234,10 @@ void eq_push(eq *q, uint64_t time_ns, uint32_t id)
 	if (q->n == q->cap)
 		eq_resize(q, 2 * q->cap);
 	size_t k = q->n++;
+	/* The new entry has the largest seq, so it rises only past later times. */
 	while (k > 0) {
 		size_t p = (k - 1) / 4;
-		if (!((time_ns < q->t[p]) | ((time_ns == q->t[p]) & (xg < q->tag[p]))))
+		if (!(time_ns < q->t[p]))
 			break;
 		slot_move(q, k, p);
 		k = p;
@@ -250,9 +267,13 @@ int eq_peek(const eq *q, uint64_t *time_ns, uint32_t *id)
 	size_t m = 0;
 	if (q->hole) {
 		/* The smallest entry is the smallest child of the hole. */
-		if (q->n < 2)
+		uint64_t tm;
+		if (q->n >= 5)
+			m = slot_min4(q, 1, &tm);
+		else if (q->n >= 2)
+			m = slot_min(q, 1, q->n);
+		else
 			return -1;
-		m = slot_min(q, 1, q->n < 5 ? q->n : 5);
 	} else if (q->n == 0) {
 		return -1;
 	}

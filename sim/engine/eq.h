@@ -3,8 +3,8 @@
  *
  * Invariant: eq_pop returns the entry with the smallest time, and among equal times
  * the one pushed first (FIFO), so the order is total and deterministic. Pushing calls
- * malloc only when the set outgrows its peak size. Storage is a 4-ary implicit heap of
- * 16-byte keys, the four children of a node sharing one 64-byte cache line. */
+ * malloc only when the set outgrows its peak size. Storage is a 4-ary implicit heap
+ * (times and tags in parallel arrays, four siblings' times in one cache line). */
 #ifndef CAPSIM_EQ_H
 #define CAPSIM_EQ_H
 

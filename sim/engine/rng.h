@@ -28,7 +28,8 @@ rng *rng_stream(rng_set *set, const char *name);
 
 /* Uniform on [0, 1). */
 double rng_uniform(rng *r);
-/* Exponential with mean `mean` (> 0). */
+/* Exponential with mean `mean` (> 0), by Marsaglia and Tsang's ziggurat: one 32-bit
+ * output and a multiply for about 99% of draws. */
 double rng_exponential(rng *r, double mean);
 /* Normal with mean 0 and standard deviation `sigma`. */
 double rng_gaussian(rng *r, double sigma);

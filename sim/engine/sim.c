@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Below this many pending events their slots stay in cache and prefetching the next
+ * one costs more than it saves. */
+#define SIM_PREFETCH_MIN 4096u
+
 #if defined(__GNUC__)
 #define SIM_PREFETCH(p) __builtin_prefetch(p)
 #else
@@ -101,7 +105,7 @@ uint64_t sim_run(sim *s, uint64_t t_end_ns)
 		 * with many pending its slot is a cache miss, so start it now. */
 		uint64_t t_next;
 		uint32_t id_next;
-		if (eq_peek(s->q, &t_next, &id_next) == 0)
+		if (eq_len(s->q) > SIM_PREFETCH_MIN && eq_peek(s->q, &t_next, &id_next) == 0)
 			SIM_PREFETCH(pool_at(s->events, id_next));
 		s->now_ns = t;
 		s->fired++;

@@ -1,0 +1,251 @@
+/* bench_flow.c -- the flow network's two costs on a leaf-spine (two-tier fat-tree)
+ * fabric with 2:1 oversubscribed leaf uplinks and flows between random hosts (2 hops
+ * within a leaf, 4 across the spine, the spine picked at random as ECMP would).
+ *
+ * (1) Full solve: N flows started at once, then flow_net_solve_all() timed REPEATS
+ *     times; prints the median in microseconds per active flow (target <= 0.3).
+ * (2) Churn: N flows in flight, each completion starts a new flow of a random size,
+ *     so every event is a start or an end at its own timestamp; prints the wall time
+ *     per flow event (target <= 20 us at 1k flows, <= 50 us at 16k), with how many
+ *     flows each solve had to re-solve and re-rate.
+ * One core, CLOCK_MONOTONIC, deterministic inputs. Arguments, if any, pick flow counts
+ * to run (e.g. "bench_flow 1000"). */
+#include "sim/engine/flow.h"
+#include "sim/engine/sim.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define REPEATS 7
+#define HOST_BW_BPS 50e9           /* 400 Gb/s NICs and switch ports */
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+typedef struct {
+	uint64_t state;
+} mix;
+
+static uint64_t mix_next(mix *m)
+{
+	uint64_t x = (m->state += 0x9e3779b97f4a7c15u);
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+	return x ^ (x >> 31);
+}
+
+static double mix_unit(mix *m)
+{
+	return (double)(mix_next(m) >> 11) * 0x1p-53;
+}
+
+/* A leaf-spine fabric: host h hangs off leaf h / per_leaf. */
+typedef struct {
+	int hosts, per_leaf, leaves, spines;
+	link_id *host_up, *host_down;          /* [hosts] */
+	link_id *leaf_up, *leaf_down;          /* [leaves * spines] */
+} fabric;
+
+static void fabric_build(fabric *fb, flow_net *net, int hosts, int per_leaf, int spines)
+{
+	fb->hosts = hosts;
+	fb->per_leaf = per_leaf;
+	fb->leaves = hosts / per_leaf;
+	fb->spines = spines;
+	fb->host_up = malloc((size_t)hosts * sizeof *fb->host_up);
+	fb->host_down = malloc((size_t)hosts * sizeof *fb->host_down);
+	fb->leaf_up = malloc((size_t)(fb->leaves * spines) * sizeof *fb->leaf_up);
+	fb->leaf_down = malloc((size_t)(fb->leaves * spines) * sizeof *fb->leaf_down);
+	if (!fb->host_up || !fb->host_down || !fb->leaf_up || !fb->leaf_down) {
+		fprintf(stderr, "bench_flow: out of memory\n");
+		exit(1);
+	}
+	for (int h = 0; h < hosts; h++) {
+		fb->host_up[h] = flow_link_add(net, HOST_BW_BPS, 500);
+		fb->host_down[h] = flow_link_add(net, HOST_BW_BPS, 500);
+	}
+	for (int i = 0; i < fb->leaves * spines; i++) {
+		fb->leaf_up[i] = flow_link_add(net, HOST_BW_BPS, 600);
+		fb->leaf_down[i] = flow_link_add(net, HOST_BW_BPS, 600);
+	}
+}
+
+static void fabric_free(fabric *fb)
+{
+	free(fb->host_up);
+	free(fb->host_down);
+	free(fb->leaf_up);
+	free(fb->leaf_down);
+}
+
+/* Writes a random host pair's path; returns its hop count. */
+static int fabric_path(const fabric *fb, mix *m, link_id *path)
+{
+	int src = (int)(mix_next(m) % (uint64_t)fb->hosts), dst;
+	do
+		dst = (int)(mix_next(m) % (uint64_t)fb->hosts);
+	while (dst == src);
+	int ls = src / fb->per_leaf, ld = dst / fb->per_leaf;
+	if (ls == ld) {
+		path[0] = fb->host_up[src];
+		path[1] = fb->host_down[dst];
+		return 2;
+	}
+	int sp = (int)(mix_next(m) % (uint64_t)fb->spines);
+	path[0] = fb->host_up[src];
+	path[1] = fb->leaf_up[ls * fb->spines + sp];
+	path[2] = fb->leaf_down[ld * fb->spines + sp];
+	path[3] = fb->host_down[dst];
+	return 4;
+}
+
+typedef struct {
+	int flows;                 /* in flight */
+	int hosts, per_leaf, spines;
+	uint64_t churn_ends;       /* completions timed in the churn run */
+	double solve_target_us;    /* per active flow */
+	double event_target_us;
+} bench_case;
+
+typedef struct {
+	flow_net *net;
+	fabric *fb;
+	mix m;
+	uint64_t ends_left;
+	uint64_t ends;
+} churn_state;
+
+static void churn_start(churn_state *c);
+
+static void churn_done(sim *s, void *arg, uint64_t data)
+{
+	(void)data;
+	churn_state *c = arg;
+	c->ends++;
+	if (c->ends_left > 0 && --c->ends_left == 0)
+		sim_stop(s);
+	churn_start(c);
+}
+
+static void churn_start(churn_state *c)
+{
+	link_id path[4];
+	int hops = fabric_path(c->fb, &c->m, path);
+	/* 1 MB to 64 MB, log-uniform. */
+	double bytes = 1e6 * exp2(6 * mix_unit(&c->m));
+	if (flow_start(c->net, path, hops, bytes, 0, churn_done, c, 0, NULL) != 0) {
+		fprintf(stderr, "bench_flow: flow_start failed\n");
+		exit(1);
+	}
+}
+
+/* (1): median microseconds per active flow of a full solve. */
+static double bench_full_solve(const bench_case *bc, double *per_flow_links)
+{
+	sim *s = sim_new(1024);
+	flow_net *net = flow_net_new(s);
+	fabric fb;
+	fabric_build(&fb, net, bc->hosts, bc->per_leaf, bc->spines);
+	churn_state c = { net, &fb, { 42 }, 0, 0 };
+	for (int i = 0; i < bc->flows; i++)
+		churn_start(&c);
+	sim_run(s, 0);                        /* the first solve */
+	flow_net_solve_all(net);              /* warm */
+	double t[REPEATS];
+	for (int k = 0; k < REPEATS; k++) {
+		double t0 = now_s();
+		flow_net_solve_all(net);
+		t[k] = now_s() - t0;
+	}
+	qsort(t, REPEATS, sizeof t[0], cmp_double);
+	*per_flow_links = (double)flow_link_count(net);
+	fabric_free(&fb);
+	flow_net_free(net);
+	sim_free(s);
+	return t[REPEATS / 2] * 1e6 / bc->flows;
+}
+
+/* (2): microseconds per flow event with bc->flows in flight. */
+static double bench_churn(const bench_case *bc, flow_stats *delta, uint64_t *events)
+{
+	sim *s = sim_new(1024);
+	flow_net *net = flow_net_new(s);
+	fabric fb;
+	fabric_build(&fb, net, bc->hosts, bc->per_leaf, bc->spines);
+	churn_state c = { net, &fb, { 7 }, 0, 0 };
+	for (int i = 0; i < bc->flows; i++)
+		churn_start(&c);
+	/* Warm up: let sizes and rates mix, and the pools reach their peak. */
+	c.ends_left = (uint64_t)bc->flows / 2 + 200;
+	sim_run(s, UINT64_MAX);
+	flow_stats a, b;
+	flow_net_stats(net, &a);
+	c.ends_left = bc->churn_ends;
+	double t0 = now_s();
+	sim_run(s, UINT64_MAX);
+	double dt = now_s() - t0;
+	flow_net_stats(net, &b);
+	delta->solves = b.solves - a.solves;
+	delta->rounds = b.rounds - a.rounds;
+	delta->widened = b.widened - a.widened;
+	delta->solved_flows = b.solved_flows - a.solved_flows;
+	delta->rerated = b.rerated - a.rerated;
+	delta->started = b.started - a.started;
+	delta->finished = b.finished - a.finished;
+	*events = delta->started + delta->finished;
+	fabric_free(&fb);
+	flow_net_free(net);
+	sim_free(s);
+	return dt * 1e6 / (double)*events;
+}
+
+int main(int argc, char **argv)
+{
+	static const bench_case cases[] = {
+		/* 128 hosts, 8 leaves x 16, 8 spines: 384 links. */
+		{ 1000, 128, 16, 8, 20000, 0.3, 20 },
+		/* 1024 hosts, 32 leaves x 32, 16 spines: 3072 links. */
+		{ 16000, 1024, 32, 16, 5000, 0.3, 50 },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const bench_case *bc = &cases[i];
+		int wanted = argc < 2;
+		for (int a = 1; a < argc; a++)
+			wanted |= strtol(argv[a], NULL, 10) == bc->flows;
+		if (!wanted)
+			continue;
+		double links;
+		double us = bench_full_solve(bc, &links);
+		printf("flow full solve: flows=%d links=%.0f us/flow=%.3f (median of %d)"
+		       " target<=%.2f %s\n", bc->flows, links, us, REPEATS,
+		       bc->solve_target_us, us <= bc->solve_target_us ? "met" : "NOT MET");
+		fflush(stdout);
+		flow_stats d;
+		uint64_t events;
+		double ev_us = bench_churn(bc, &d, &events);
+		printf("flow churn: in-flight=%d events=%llu us/event=%.2f target<=%.0f %s"
+		       " (per solve: %.1f flows solved, %.1f re-rated, %.2f rounds;"
+		       " %.1f%% widened to components)\n",
+		       bc->flows, (unsigned long long)events, ev_us, bc->event_target_us,
+		       ev_us <= bc->event_target_us ? "met" : "NOT MET",
+		       (double)d.solved_flows / (double)d.solves,
+		       (double)d.rerated / (double)d.solves,
+		       (double)d.rounds / (double)d.solves,
+		       100.0 * (double)d.widened / (double)d.solves);
+		fflush(stdout);
+	}
+	return 0;
+}

@@ -1,0 +1,865 @@
+/* flow.c -- max-min fair sharing by progressive filling, re-solved locally once per
+ * timestamp.
+ *
+ * Invariant: between solves every active flow's rate is the max-min fair rate of the
+ * flows as they were at the last solve, and each flow on a link knows its bottleneck
+ * (`bott`: the link it was frozen at, FLOW_BOTT_CAP if frozen at its own cap). A
+ * link's `load` is the sum of its flows' rates as of the last solve that touched it.
+ * A flow's completion event carries its generation; any change of rate or its end
+ * bumps the generation, so older events are ignored when they fire.
+ *
+ * How a solve stays local. The changed links D (flows started or ended there) seed a
+ * set R: the new flows and the flows bottlenecked on a D link. A round re-solves R by
+ * progressive filling over R's links, each link's capacity reduced by the rates of the
+ * flows not in R, which stay fixed. The result is the max-min allocation of the whole
+ * network exactly when every flow still has a bottleneck (a saturated link on which
+ * it is the fastest): R's flows do by construction unless a fixed flow on their
+ * bottleneck is faster, and a fixed flow can lose its bottleneck only if that link is
+ * in T = D + R's links. A round checks just those, adds the flows that fail to R and
+ * goes again; after a few rounds it widens R to the connected components of D and
+ * solves them outright. Loops that decide anything visible (tie-breaks between
+ * equally loaded links, the order in which completions are scheduled) run by id;
+ * other loops follow link-list order, which depends only on the calls made. */
+#include "sim/engine/flow.h"
+
+#include "sim/engine/pool.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FLOW_BOTT_CAP (-1)         /* frozen at its own rate cap */
+#define FLOW_BOTT_NONE (-2)        /* not solved yet */
+
+/* Relative slack of the bottleneck checks; rounding in a solve is ~1e-14. */
+#define FLOW_TOL 1e-10
+/* An incremental solve keeps a flow's old rate if the new one is this close, so
+ * rounding noise does not reschedule completions. */
+#define FLOW_STICKY 1e-12
+/* Local rounds before a solve widens to whole connected components. */
+#define FLOW_MAX_ROUNDS 16
+
+typedef struct {
+	int32_t flow;
+	int32_t hop;               /* index of this link in the flow's path */
+} link_entry;
+
+typedef struct {
+	double cap_Bps;
+	double load_Bps;           /* sum of the rates of its flows, as of t_ns */
+	double carried_bytes;      /* integral of load up to t_ns */
+	uint64_t busy_ns;          /* time with load > 0 up to t_ns */
+	uint64_t t_ns;
+	uint64_t lat_ns;
+	link_entry *list;          /* its active flows, in no particular order */
+	int32_t n, list_cap;
+	int32_t dirty;             /* in net->dirty */
+	/* Solver scratch, valid only when mark (L) or tmark (T) equals the epoch. */
+	uint32_t mark, tmark, frozen_mark;
+	int32_t nr;                /* flows of R on it not yet frozen */
+	double rem_Bps;            /* capacity not yet given out */
+	double share_Bps;          /* rate at which R's flows were frozen here */
+	double new_load;
+} flow_link;
+
+/* The per-flow fields the solver reads, packed into one 32-byte record. */
+typedef struct {
+	double rate_Bps;
+	double new_Bps;            /* solver: < 0 while unfrozen */
+	int32_t bott;
+	uint32_t mark;             /* in R when equal to the epoch */
+	int32_t hops;
+	int32_t active;
+} flow_hot;
+
+typedef struct {
+	int32_t link;
+	int32_t slot;              /* index of this flow in the link's list */
+} flow_hop;
+
+typedef struct {
+	double left_bytes;         /* as of t_ns */
+	double cap_Bps;
+	uint64_t t_ns;
+	uint64_t lat_ns;
+	sim_handler done;
+	void *arg;
+	uint64_t data;
+	uint32_t gen;
+} flow_cold;
+
+/* A link (id >= 0) or the rate cap of flow -id - 1, keyed by the level at which it
+ * binds (for a link, a lower bound of it). */
+typedef struct {
+	double key;
+	int32_t id;
+} heap_node;
+
+struct flow_net {
+	sim *s;
+	flow_link *links;
+	int32_t n_links, links_cap;
+
+	flow_hot *hot;
+	flow_cold *cold;
+	flow_hop *path;            /* FLOW_MAX_HOPS per flow */
+	int32_t n_slots, slots_cap;
+	int32_t *free_ids;
+	int32_t n_free;
+	int32_t n_active;
+
+	int32_t *dirty;            /* links changed since the last solve */
+	int32_t n_dirty, dirty_cap;
+	int32_t *fresh;            /* flows started since the last solve */
+	int32_t n_fresh, fresh_cap;
+	int solve_pending;
+
+	/* Solver scratch, grown geometrically and reused. */
+	uint32_t epoch;
+	int32_t *r;                /* flows being solved */
+	int32_t n_r, r_cap;
+	int32_t *l;                /* their links */
+	int32_t n_l, l_cap;
+	int32_t *t;                /* links whose load may change */
+	int32_t n_t, t_cap;
+	heap_node *heap;
+	int32_t n_heap, heap_cap;
+	uint64_t *bits;            /* flow ids of R, to visit them in id order */
+	int32_t bits_cap;
+
+	flow_stats st;
+};
+
+static void flow_done_ev(sim *s, void *arg, uint64_t data);
+static void flow_solve_ev(sim *s, void *arg, uint64_t data);
+
+/* Returns p reallocated to room for `need` elements of `size` bytes, doubling *cap
+ * (aborts with a message if memory runs out). */
+static void *grow_to(void *p, int32_t *cap, int32_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	int64_t c = *cap ? *cap : 16;
+	while (c < need)
+		c *= 2;
+	if (c > INT32_MAX)
+		c = INT32_MAX;
+	*cap = (int32_t)c;
+	return pool_xrealloc(p, (size_t)c * size);
+}
+
+#define GROW(arr, cap, need) ((arr) = grow_to((arr), &(cap), (need), sizeof *(arr)))
+
+flow_net *flow_net_new(sim *s)
+{
+	flow_net *net = pool_xrealloc(NULL, sizeof *net);
+	memset(net, 0, sizeof *net);
+	net->s = s;
+	return net;
+}
+
+void flow_net_free(flow_net *net)
+{
+	if (!net)
+		return;
+	for (int32_t i = 0; i < net->n_links; i++)
+		free(net->links[i].list);
+	free(net->links);
+	free(net->hot);
+	free(net->cold);
+	free(net->path);
+	free(net->free_ids);
+	free(net->dirty);
+	free(net->fresh);
+	free(net->r);
+	free(net->l);
+	free(net->t);
+	free(net->heap);
+	free(net->bits);
+	free(net);
+}
+
+link_id flow_link_add(flow_net *net, double capacity_Bps, uint64_t latency_ns)
+{
+	if (!(capacity_Bps > 0) || !isfinite(capacity_Bps) || net->n_links == INT32_MAX)
+		return -EINVAL;
+	GROW(net->links, net->links_cap, net->n_links + 1);
+	flow_link *k = &net->links[net->n_links];
+	memset(k, 0, sizeof *k);
+	k->cap_Bps = capacity_Bps;
+	k->lat_ns = latency_ns;
+	k->t_ns = sim_now(net->s);
+	return net->n_links++;
+}
+
+int flow_link_count(const flow_net *net)
+{
+	return net->n_links;
+}
+
+static void mark_dirty(flow_net *net, int32_t li)
+{
+	flow_link *k = &net->links[li];
+	if (k->dirty)
+		return;
+	k->dirty = 1;
+	GROW(net->dirty, net->dirty_cap, net->n_dirty + 1);
+	net->dirty[net->n_dirty++] = li;
+}
+
+static void want_solve(flow_net *net)
+{
+	if (net->solve_pending)
+		return;
+	net->solve_pending = 1;
+	sim_at(net->s, sim_now(net->s), flow_solve_ev, net, 0);
+}
+
+/* Schedules flow f's completion from now at its current rate, under a new
+ * generation. */
+static void schedule_done(flow_net *net, int32_t f)
+{
+	flow_cold *c = &net->cold[f];
+	double ns = c->left_bytes * 1e9 / net->hot[f].rate_Bps;
+	uint64_t now = sim_now(net->s);
+	uint64_t dt = ns < 1.8e19 ? (uint64_t)llround(ns) : UINT64_MAX;
+	if (dt > UINT64_MAX - now)
+		dt = UINT64_MAX - now;
+	c->gen++;
+	sim_at(net->s, now + dt, flow_done_ev, net, (uint64_t)c->gen << 32 | (uint32_t)f);
+}
+
+int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
+	       double cap_Bps, sim_handler done, void *arg, uint64_t data, flow_id *out)
+{
+	if (hops < 0 || hops > FLOW_MAX_HOPS || (hops > 0 && !path))
+		return -EINVAL;
+	if (!(bytes > 0) || !isfinite(bytes) || !(cap_Bps >= 0) || !isfinite(cap_Bps))
+		return -EINVAL;
+	if (hops == 0 && cap_Bps == 0)
+		return -EINVAL;
+	for (int i = 0; i < hops; i++) {
+		if (path[i] < 0 || path[i] >= net->n_links)
+			return -EINVAL;
+		for (int j = 0; j < i; j++)
+			if (path[j] == path[i])
+				return -EINVAL;
+	}
+	int32_t f;
+	if (net->n_free > 0) {
+		f = net->free_ids[--net->n_free];
+	} else {
+		if (net->n_slots == INT32_MAX)
+			return -EINVAL;
+		int32_t need = net->n_slots + 1, cap = net->slots_cap;
+		if (need > cap) {
+			GROW(net->hot, cap, need);
+			cap = net->slots_cap;
+			GROW(net->cold, cap, need);
+			cap = net->slots_cap;
+			GROW(net->free_ids, cap, need);
+			cap = net->slots_cap;
+			net->path = grow_to(net->path, &cap, need,
+					    FLOW_MAX_HOPS * sizeof *net->path);
+			net->slots_cap = cap;
+		}
+		f = net->n_slots++;
+		net->hot[f].mark = 0;
+		net->cold[f].gen = 0;
+	}
+	flow_hot *h = &net->hot[f];
+	flow_cold *c = &net->cold[f];
+	h->rate_Bps = 0;
+	h->new_Bps = -1;
+	h->bott = FLOW_BOTT_NONE;
+	h->hops = hops;
+	h->active = 1;
+	c->left_bytes = bytes;
+	c->cap_Bps = cap_Bps;
+	c->t_ns = sim_now(net->s);
+	c->done = done;
+	c->arg = arg;
+	c->data = data;
+	c->lat_ns = 0;
+	flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+	for (int i = 0; i < hops; i++) {
+		flow_link *k = &net->links[path[i]];
+		if (k->n == k->list_cap)
+			GROW(k->list, k->list_cap, k->n + 1);
+		k->list[k->n] = (link_entry){ f, i };
+		p[i] = (flow_hop){ path[i], k->n };
+		k->n++;
+		c->lat_ns += k->lat_ns;
+		mark_dirty(net, path[i]);
+	}
+	net->n_active++;
+	net->st.started++;
+	if (hops == 0) {
+		h->rate_Bps = cap_Bps;
+		h->bott = FLOW_BOTT_CAP;
+		schedule_done(net, f);
+	} else {
+		GROW(net->fresh, net->fresh_cap, net->n_fresh + 1);
+		net->fresh[net->n_fresh++] = f;
+		want_solve(net);
+	}
+	if (out)
+		*out = f;
+	return 0;
+}
+
+static void flow_done_ev(sim *s, void *arg, uint64_t data)
+{
+	flow_net *net = arg;
+	int32_t f = (int32_t)(uint32_t)data;
+	uint32_t gen = (uint32_t)(data >> 32);
+	if (f >= net->n_slots || !net->hot[f].active || net->cold[f].gen != gen)
+		return;
+	flow_hot *h = &net->hot[f];
+	flow_cold *c = &net->cold[f];
+	flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+	for (int i = 0; i < h->hops; i++) {
+		flow_link *k = &net->links[p[i].link];
+		link_entry last = k->list[--k->n];
+		if (p[i].slot != k->n) {
+			k->list[p[i].slot] = last;
+			net->path[(size_t)last.flow * FLOW_MAX_HOPS + last.hop].slot = p[i].slot;
+		}
+		mark_dirty(net, p[i].link);
+	}
+	if (h->hops > 0)
+		want_solve(net);
+	h->active = 0;
+	h->rate_Bps = 0;
+	c->left_bytes = 0;
+	c->gen++;
+	net->free_ids[net->n_free++] = f;
+	net->n_active--;
+	net->st.finished++;
+	sim_handler done = c->done;
+	void *done_arg = c->arg;
+	uint64_t done_data = c->data;
+	uint64_t lat = c->lat_ns;
+	if (!done)
+		return;
+	if (lat == 0)
+		done(s, done_arg, done_data);
+	else
+		sim_after(s, lat, done, done_arg, done_data);
+}
+
+/* ---- progressive filling ------------------------------------------------------ */
+
+static int heap_less(const heap_node *a, const heap_node *b)
+{
+	return a->key < b->key || (a->key == b->key && a->id < b->id);
+}
+
+static void heap_sift_down(heap_node *hp, int32_t n, int32_t i)
+{
+	heap_node x = hp[i];
+	for (;;) {
+		int32_t c = 2 * i + 1;
+		if (c >= n)
+			break;
+		if (c + 1 < n && heap_less(&hp[c + 1], &hp[c]))
+			c++;
+		if (!heap_less(&hp[c], &x))
+			break;
+		hp[i] = hp[c];
+		i = c;
+	}
+	hp[i] = x;
+}
+
+/* Appends a node; heap order is restored by heapify or by heap_push. */
+static void heap_append(flow_net *net, double key, int32_t id)
+{
+	GROW(net->heap, net->heap_cap, net->n_heap + 1);
+	net->heap[net->n_heap++] = (heap_node){ key, id };
+}
+
+static void heap_push(flow_net *net, double key, int32_t id)
+{
+	heap_append(net, key, id);
+	heap_node *hp = net->heap;
+	int32_t i = net->n_heap - 1;
+	heap_node x = hp[i];
+	while (i > 0) {
+		int32_t p = (i - 1) / 2;
+		if (!heap_less(&x, &hp[p]))
+			break;
+		hp[i] = hp[p];
+		i = p;
+	}
+	hp[i] = x;
+}
+
+static void heap_pop(flow_net *net)
+{
+	net->heap[0] = net->heap[--net->n_heap];
+	heap_sift_down(net->heap, net->n_heap, 0);
+}
+
+static void r_push(flow_net *net, int32_t f)
+{
+	GROW(net->r, net->r_cap, net->n_r + 1);
+	net->r[net->n_r++] = f;
+}
+
+static void l_push(flow_net *net, int32_t li)
+{
+	GROW(net->l, net->l_cap, net->n_l + 1);
+	net->l[net->n_l++] = li;
+}
+
+static void t_push(flow_net *net, int32_t li)
+{
+	GROW(net->t, net->t_cap, net->n_t + 1);
+	net->t[net->n_t++] = li;
+}
+
+/* Starts a new epoch (R, L and T empty), clearing all marks when it would wrap. */
+static void next_epoch(flow_net *net)
+{
+	if (net->epoch >= UINT32_MAX - 2) {
+		for (int32_t i = 0; i < net->n_slots; i++)
+			net->hot[i].mark = 0;
+		for (int32_t i = 0; i < net->n_links; i++) {
+			net->links[i].mark = 0;
+			net->links[i].tmark = 0;
+			net->links[i].frozen_mark = 0;
+		}
+		net->epoch = 0;
+	}
+	net->epoch++;
+}
+
+static double share_of(const flow_link *k)
+{
+	return (k->rem_Bps > 0 ? k->rem_Bps : 0) / k->nr;
+}
+
+/* Adds link li to L: its capacity left after the fixed flows, and R's flows on it
+ * (at least one). Appends its heap node. */
+static void link_enter(flow_net *net, int32_t li)
+{
+	uint32_t e = net->epoch;
+	flow_link *k = &net->links[li];
+	k->mark = e;
+	l_push(net, li);
+	double rem = k->cap_Bps;
+	int32_t nr = 0;
+	for (int32_t j = 0; j < k->n; j++) {
+		const flow_hot *h = &net->hot[k->list[j].flow];
+		if (h->mark == e)
+			nr++;
+		else
+			rem -= h->rate_Bps;
+	}
+	k->rem_Bps = rem;
+	k->nr = nr;
+	heap_append(net, share_of(k), li);
+}
+
+/* Moves fixed flow g into R while filling: its fixed rate goes back to its links,
+ * which now wait for it too. */
+static void unfix(flow_net *net, int32_t g)
+{
+	uint32_t e = net->epoch;
+	flow_hot *h = &net->hot[g];
+	h->mark = e;
+	h->new_Bps = -1;
+	r_push(net, g);
+	const flow_hop *p = &net->path[(size_t)g * FLOW_MAX_HOPS];
+	for (int j = 0; j < h->hops; j++) {
+		flow_link *k = &net->links[p[j].link];
+		if (k->mark != e) {
+			link_enter(net, p[j].link);
+			net->n_heap--;             /* re-added in order below */
+		} else {
+			k->rem_Bps += h->rate_Bps;
+			k->nr++;
+		}
+		heap_push(net, share_of(k), p[j].link);
+	}
+	if (net->cold[g].cap_Bps > 0)
+		heap_push(net, net->cold[g].cap_Bps, -g - 1);
+}
+
+static void freeze(flow_net *net, int32_t f, double rate, int32_t bott)
+{
+	flow_hot *h = &net->hot[f];
+	h->new_Bps = rate;
+	h->bott = bott;
+	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+	for (int j = 0; j < h->hops; j++) {
+		flow_link *k = &net->links[p[j].link];
+		k->rem_Bps -= rate;
+		k->nr--;
+	}
+}
+
+/* Progressive filling of R (listed in r[]) with the other flows' rates fixed, except
+ * that a fixed flow found faster than the level at which one of its links fills is
+ * moved into R (it must slow down). Collects R's links into l[]; writes new_Bps and
+ * bott of R's flows, and share_Bps/frozen_mark of the links where some froze.
+ *
+ * The heap holds a node per link (key: a lower bound of its share, the level at
+ * which it would fill; shares only grow as flows freeze, so a root whose key is
+ * current is the minimum) and per capped flow (key: its cap). A link whose share
+ * drops (a flow moved into R) gets a second node; stale nodes are skipped. */
+static void fill(flow_net *net)
+{
+	uint32_t e = net->epoch;
+	for (int32_t i = 0; i < net->n_r; i++) {
+		flow_hot *h = &net->hot[net->r[i]];
+		h->mark = e;
+		h->new_Bps = -1;
+	}
+	net->n_l = 0;
+	net->n_heap = 0;
+	for (int32_t i = 0; i < net->n_r; i++) {
+		int32_t f = net->r[i];
+		const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+		for (int j = 0; j < net->hot[f].hops; j++)
+			if (net->links[p[j].link].mark != e)
+				link_enter(net, p[j].link);
+		if (net->cold[f].cap_Bps > 0)
+			heap_append(net, net->cold[f].cap_Bps, -f - 1);
+	}
+	for (int32_t i = net->n_heap / 2 - 1; i >= 0; i--)
+		heap_sift_down(net->heap, net->n_heap, i);
+	while (net->n_heap > 0) {
+		heap_node *root = &net->heap[0];
+		if (root->id < 0) {
+			int32_t f = -root->id - 1;
+			double cap = root->key;
+			heap_pop(net);
+			if (net->hot[f].new_Bps < 0)
+				freeze(net, f, cap, FLOW_BOTT_CAP);
+			continue;
+		}
+		int32_t li = root->id;
+		flow_link *k = &net->links[li];
+		if (k->nr == 0) {
+			heap_pop(net);
+			continue;
+		}
+		double share = share_of(k);
+		if (share > root->key) {
+			root->key = share;
+			heap_sift_down(net->heap, net->n_heap, 0);
+			continue;
+		}
+		/* Fixed flows faster than this level must come down with it. */
+		double lim = share * (1 + FLOW_TOL);
+		int pulled = 0;
+		for (int32_t j = 0; j < k->n; j++) {
+			int32_t g = k->list[j].flow;
+			if (net->hot[g].mark != e && net->hot[g].rate_Bps > lim) {
+				unfix(net, g);
+				pulled = 1;
+			}
+		}
+		if (pulled)
+			continue;
+		k->share_Bps = share;
+		k->frozen_mark = e;
+		for (int32_t j = 0; j < k->n && k->nr > 0; j++) {
+			int32_t f = k->list[j].flow;
+			if (net->hot[f].mark == e && net->hot[f].new_Bps < 0)
+				freeze(net, f, share, li);
+		}
+		k->rem_Bps = 0;
+		heap_pop(net);
+	}
+}
+
+/* Collects T = L + dirty links and measures each one's new load and fastest flow.
+ * If `check`, also finds the flows outside R that may no longer be max-min fair (a
+ * fixed flow faster than R's flows on their bottleneck, or a fixed flow whose own
+ * bottleneck is no longer full or no longer has it as the fastest) and adds them to
+ * r[] for the next round. Returns the number added, or -1 if a flow of R got no
+ * bandwidth. */
+static int32_t measure(flow_net *net, int check)
+{
+	uint32_t e = net->epoch;
+	int32_t n0 = net->n_r;
+	net->n_t = 0;
+	for (int32_t i = 0; i < net->n_l; i++) {
+		net->links[net->l[i]].tmark = e;
+		t_push(net, net->l[i]);
+	}
+	for (int32_t i = 0; i < net->n_dirty; i++) {
+		flow_link *k = &net->links[net->dirty[i]];
+		if (k->tmark != e) {
+			k->tmark = e;
+			t_push(net, net->dirty[i]);
+		}
+	}
+	for (int32_t i = 0; i < net->n_t; i++) {
+		int32_t li = net->t[i];
+		flow_link *k = &net->links[li];
+		double load = 0, mx = 0, mx_fixed = 0;
+		for (int32_t j = 0; j < k->n; j++) {
+			const flow_hot *h = &net->hot[k->list[j].flow];
+			double r = h->mark == e ? h->new_Bps : h->rate_Bps;
+			load += r;
+			if (r > mx)
+				mx = r;
+			if (h->mark != e && r > mx_fixed)
+				mx_fixed = r;
+		}
+		k->new_load = load;
+		if (!check)
+			continue;
+		double share_lim = k->share_Bps * (1 + FLOW_TOL);
+		int check_share = k->frozen_mark == e && mx_fixed > share_lim;
+		int saturated = load >= k->cap_Bps * (1 - FLOW_TOL);
+		double max_lim = mx * (1 - FLOW_TOL);
+		for (int32_t j = 0; j < k->n; j++) {
+			int32_t f = k->list[j].flow;
+			flow_hot *h = &net->hot[f];
+			if (h->mark == e) {
+				if (!(h->new_Bps > 0))
+					return -1;
+				continue;
+			}
+			if ((check_share && h->rate_Bps > share_lim) ||
+			    (h->bott == li && (!saturated || h->rate_Bps < max_lim))) {
+				if (h->mark != e + 1) {
+					h->mark = e + 1;
+					r_push(net, f);
+				}
+			}
+		}
+	}
+	return net->n_r - n0;
+}
+
+/* Replaces R by the flows of the connected components (flows and links,
+ * transitively) of the dirty links, in a new epoch. */
+static void widen(flow_net *net)
+{
+	/* Two steps, past the mark measure() gave the flows it added. */
+	next_epoch(net);
+	next_epoch(net);
+	uint32_t e = net->epoch;
+	net->n_r = 0;
+	for (int32_t i = 0; i < net->n_dirty; i++) {
+		flow_link *k = &net->links[net->dirty[i]];
+		k->mark = e;
+		for (int32_t j = 0; j < k->n; j++) {
+			int32_t f = k->list[j].flow;
+			if (net->hot[f].mark != e) {
+				net->hot[f].mark = e;
+				r_push(net, f);
+			}
+		}
+	}
+	for (int32_t i = 0; i < net->n_r; i++) {
+		int32_t f = net->r[i];
+		const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+		for (int j = 0; j < net->hot[f].hops; j++) {
+			flow_link *k = &net->links[p[j].link];
+			if (k->mark == e)
+				continue;
+			k->mark = e;
+			for (int32_t m = 0; m < k->n; m++) {
+				int32_t g = k->list[m].flow;
+				if (net->hot[g].mark != e) {
+					net->hot[g].mark = e;
+					r_push(net, g);
+				}
+			}
+		}
+	}
+	/* fill() collects the links afresh. */
+	next_epoch(net);
+}
+
+/* Brings T's links' byte and busy integrals up to now and installs their new loads;
+ * then gives R's flows their new rates in id order, rescheduling the completion of
+ * each one whose rate changed (beyond FLOW_STICKY if `sticky`). Clears the dirty
+ * and fresh lists. */
+static void apply(flow_net *net, int sticky)
+{
+	uint64_t now = sim_now(net->s);
+	for (int32_t i = 0; i < net->n_t; i++) {
+		flow_link *k = &net->links[net->t[i]];
+		uint64_t dt = now - k->t_ns;
+		if (k->load_Bps > 0) {
+			k->carried_bytes += k->load_Bps * 1e-9 * (double)dt;
+			k->busy_ns += dt;
+		}
+		k->t_ns = now;
+		k->load_Bps = k->new_load;
+	}
+	for (int32_t i = 0; i < net->n_dirty; i++)
+		net->links[net->dirty[i]].dirty = 0;
+	net->n_dirty = 0;
+	net->n_fresh = 0;
+
+	int32_t lo = INT32_MAX, hi = -1;
+	for (int32_t i = 0; i < net->n_r; i++) {
+		int32_t w = net->r[i] / 64;
+		lo = w < lo ? w : lo;
+		hi = w > hi ? w : hi;
+	}
+	GROW(net->bits, net->bits_cap, hi + 1);
+	if (hi >= lo)
+		memset(&net->bits[lo], 0, (size_t)(hi - lo + 1) * sizeof *net->bits);
+	for (int32_t i = 0; i < net->n_r; i++)
+		net->bits[net->r[i] / 64] |= (uint64_t)1 << (net->r[i] % 64);
+	for (int32_t w = lo; w <= hi; w++) {
+		uint64_t b = net->bits[w];
+		while (b) {
+			int32_t f = w * 64 + __builtin_ctzll(b);
+			b &= b - 1;
+			flow_hot *h = &net->hot[f];
+			double nr = h->new_Bps, old = h->rate_Bps;
+			if (nr == old || (sticky && fabs(nr - old) <= FLOW_STICKY * old))
+				continue;
+			flow_cold *c = &net->cold[f];
+			c->left_bytes -= old * 1e-9 * (double)(now - c->t_ns);
+			if (c->left_bytes < 0)
+				c->left_bytes = 0;
+			c->t_ns = now;
+			h->rate_Bps = nr;
+			net->st.rerated++;
+			schedule_done(net, f);
+		}
+	}
+}
+
+/* The local solve described at the top of the file. */
+static void solve_local(flow_net *net)
+{
+	next_epoch(net);
+	uint32_t e = net->epoch;
+	net->n_r = 0;
+	for (int32_t i = 0; i < net->n_fresh; i++) {
+		net->hot[net->fresh[i]].mark = e;
+		r_push(net, net->fresh[i]);
+	}
+	for (int32_t i = 0; i < net->n_dirty; i++) {
+		const flow_link *k = &net->links[net->dirty[i]];
+		for (int32_t j = 0; j < k->n; j++) {
+			int32_t f = k->list[j].flow;
+			if (net->hot[f].bott == net->dirty[i] && net->hot[f].mark != e) {
+				net->hot[f].mark = e;
+				r_push(net, f);
+			}
+		}
+	}
+	for (int round = 0;; round++) {
+		fill(net);
+		int32_t added = measure(net, 1);
+		net->st.rounds++;
+		net->st.solved_flows += (uint64_t)net->n_r - (uint64_t)(added > 0 ? added : 0);
+		if (added == 0)
+			break;
+		if (added < 0 || round + 1 >= FLOW_MAX_ROUNDS ||
+		    (int64_t)net->n_r * 2 > net->n_active) {
+			net->st.widened++;
+			widen(net);
+			fill(net);
+			measure(net, 0);
+			net->st.solved_flows += (uint64_t)net->n_r;
+			break;
+		}
+		next_epoch(net);
+	}
+	apply(net, 1);
+}
+
+static void flow_solve_ev(sim *s, void *arg, uint64_t data)
+{
+	(void)s;
+	(void)data;
+	flow_net *net = arg;
+	net->solve_pending = 0;
+	if (net->n_dirty == 0 && net->n_fresh == 0)
+		return;
+	net->st.solves++;
+	solve_local(net);
+}
+
+void flow_net_solve_all(flow_net *net)
+{
+	next_epoch(net);
+	net->n_r = 0;
+	for (int32_t f = 0; f < net->n_slots; f++)
+		if (net->hot[f].active && net->hot[f].hops > 0)
+			r_push(net, f);
+	fill(net);
+	/* Every link joins T, so idle ones' integrals move too (harmless). */
+	for (int32_t i = 0; i < net->n_links; i++)
+		mark_dirty(net, i);
+	measure(net, 0);
+	net->st.full_solves++;
+	net->st.solved_flows += (uint64_t)net->n_r;
+	apply(net, 0);
+}
+
+/* ---- queries ------------------------------------------------------------------ */
+
+double flow_rate(const flow_net *net, flow_id id)
+{
+	if (id < 0 || id >= net->n_slots || !net->hot[id].active)
+		return 0;
+	return net->hot[id].rate_Bps;
+}
+
+double flow_left_bytes(const flow_net *net, flow_id id)
+{
+	if (id < 0 || id >= net->n_slots || !net->hot[id].active)
+		return 0;
+	const flow_cold *c = &net->cold[id];
+	double left = c->left_bytes -
+		net->hot[id].rate_Bps * 1e-9 * (double)(sim_now(net->s) - c->t_ns);
+	return left > 0 ? left : 0;
+}
+
+int flow_active_count(const flow_net *net)
+{
+	return net->n_active;
+}
+
+double flow_link_capacity(const flow_net *net, link_id l)
+{
+	return l >= 0 && l < net->n_links ? net->links[l].cap_Bps : 0;
+}
+
+double flow_link_load(const flow_net *net, link_id l)
+{
+	return l >= 0 && l < net->n_links ? net->links[l].load_Bps : 0;
+}
+
+int flow_link_flow_count(const flow_net *net, link_id l)
+{
+	return l >= 0 && l < net->n_links ? net->links[l].n : 0;
+}
+
+double flow_link_carried_bytes(const flow_net *net, link_id l)
+{
+	if (l < 0 || l >= net->n_links)
+		return 0;
+	const flow_link *k = &net->links[l];
+	return k->carried_bytes + k->load_Bps * 1e-9 * (double)(sim_now(net->s) - k->t_ns);
+}
+
+uint64_t flow_link_busy_ns(const flow_net *net, link_id l)
+{
+	if (l < 0 || l >= net->n_links)
+		return 0;
+	const flow_link *k = &net->links[l];
+	return k->busy_ns + (k->load_Bps > 0 ? sim_now(net->s) - k->t_ns : 0);
+}
+
+void flow_net_stats(const flow_net *net, flow_stats *out)
+{
+	*out = net->st;
+}

@@ -1,0 +1,694 @@
+/* test_flow.c -- unit tests of the flow network: exact finish times and fair shares on
+ * small hand-solved networks, per-flow caps, the max-min invariants and agreement with
+ * an independent reference solver on random networks with flows arriving and ending,
+ * determinism, one solve per timestamp, locality, link counters and argument checks.
+ *
+ * What this misses: timing (bench/bench_flow.c measures it), memory growth (the pools
+ * are not observable from here), and epoch wrap-around after 2^32 solve rounds. */
+#include "tests/t.h"
+
+#include "sim/engine/flow.h"
+#include "sim/engine/sim.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A fixed generator for test inputs, so tests do not lean on the module under test. */
+static uint64_t mix_state = 777;
+
+static uint64_t mix_next(void)
+{
+	uint64_t x = (mix_state += 0x9e3779b97f4a7c15u);
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+	return x ^ (x >> 31);
+}
+
+/* Uniform in [0, 1). */
+static double mix_unit(void)
+{
+	return (double)(mix_next() >> 11) * 0x1p-53;
+}
+
+/* Completion times by the `data` given to flow_start, and how often each fired. */
+#define DONE_MAX 4096
+typedef struct {
+	uint64_t t[DONE_MAX];
+	int count[DONE_MAX];
+	int n;
+} done_log;
+
+static void on_done(sim *s, void *arg, uint64_t data)
+{
+	done_log *d = arg;
+	if (data < DONE_MAX) {
+		d->t[data] = sim_now(s);
+		d->count[data]++;
+	}
+	d->n++;
+}
+
+static void test_one_flow(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	static done_log d;
+	memset(&d, 0, sizeof d);
+	link_id l = flow_link_add(net, 1e9, 500);
+	T_EQ_INT(l, 0);
+	flow_id f = -1;
+	T_EQ_INT(flow_start(net, &l, 1, 1e6, 0, on_done, &d, 0, &f), 0);
+	T_CHECK(f >= 0);
+	T_CHECK(flow_rate(net, f) == 0);           /* not solved yet */
+	sim_run(s, 0);
+	T_NEAR(flow_rate(net, f), 1e9, 1e-12);
+	T_NEAR(flow_link_load(net, l), 1e9, 1e-12);
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(d.count[0], 1);
+	T_EQ_INT(d.t[0], 1000000 + 500);          /* 1e6 B at 1e9 B/s, then latency */
+	T_EQ_INT(flow_active_count(net), 0);
+	T_NEAR(flow_link_carried_bytes(net, l), 1e6, 1e-9);
+	T_EQ_INT(flow_link_busy_ns(net, l), 1000000);
+	T_CHECK(flow_link_load(net, l) == 0);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+static void test_two_flows_share(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	static done_log d;
+	memset(&d, 0, sizeof d);
+	link_id l = flow_link_add(net, 2e9, 0);
+	flow_id a, b;
+	T_EQ_INT(flow_start(net, &l, 1, 1e6, 0, on_done, &d, 0, &a), 0);
+	T_EQ_INT(flow_start(net, &l, 1, 1e6, 0, on_done, &d, 1, &b), 0);
+	T_CHECK(a != b);
+	sim_run(s, 0);
+	T_NEAR(flow_rate(net, a), 1e9, 1e-12);
+	T_NEAR(flow_rate(net, b), 1e9, 1e-12);
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(d.t[0], 1000000);
+	T_EQ_INT(d.t[1], 1000000);
+	T_EQ_INT(d.count[0] + d.count[1], 2);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+/* Three links of 1, 2 and 3 GB/s in a row. A crosses all three, B uses the first,
+ * C and D the second, E the third. Progressive filling: the first link is the
+ * bottleneck (A = B = 0.5); the second then has 1.5 left for C and D (0.75 each);
+ * the third 2.5 for E. */
+static void test_parking_lot(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	link_id l[3];
+	for (int i = 0; i < 3; i++)
+		l[i] = flow_link_add(net, (i + 1) * 1e9, 0);
+	flow_id a, b, c, dd, e;
+	T_EQ_INT(flow_start(net, l, 3, 1e9, 0, NULL, NULL, 0, &a), 0);
+	T_EQ_INT(flow_start(net, &l[0], 1, 1e9, 0, NULL, NULL, 0, &b), 0);
+	T_EQ_INT(flow_start(net, &l[1], 1, 1e9, 0, NULL, NULL, 0, &c), 0);
+	T_EQ_INT(flow_start(net, &l[1], 1, 1e9, 0, NULL, NULL, 0, &dd), 0);
+	T_EQ_INT(flow_start(net, &l[2], 1, 1e9, 0, NULL, NULL, 0, &e), 0);
+	sim_run(s, 0);
+	T_NEAR(flow_rate(net, a), 0.5e9, 1e-12);
+	T_NEAR(flow_rate(net, b), 0.5e9, 1e-12);
+	T_NEAR(flow_rate(net, c), 0.75e9, 1e-12);
+	T_NEAR(flow_rate(net, dd), 0.75e9, 1e-12);
+	T_NEAR(flow_rate(net, e), 2.5e9, 1e-12);
+	T_NEAR(flow_link_load(net, l[0]), 1e9, 1e-12);
+	T_NEAR(flow_link_load(net, l[1]), 2e9, 1e-12);
+	T_NEAR(flow_link_load(net, l[2]), 3e9, 1e-12);
+	/* The same from a full solve. */
+	flow_net_solve_all(net);
+	T_NEAR(flow_rate(net, a), 0.5e9, 1e-12);
+	T_NEAR(flow_rate(net, c), 0.75e9, 1e-12);
+	T_NEAR(flow_rate(net, e), 2.5e9, 1e-12);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+typedef struct {
+	flow_net *net;
+	link_id l;
+	double bytes;
+	done_log *d;
+} later_start;
+
+static void start_later(sim *s, void *arg, uint64_t data)
+{
+	(void)s;
+	later_start *ls = arg;
+	T_EQ_INT(flow_start(ls->net, &ls->l, 1, ls->bytes, 0, on_done, ls->d, data, NULL), 0);
+}
+
+/* A (3 MB) runs alone for 1 ms at 1 GB/s; B (1 MB) joins and both get 0.5 GB/s, so
+ * B ends at 3 ms having sent 1 MB while A sent another; A's last 1 MB then takes 1 ms
+ * at the full rate: 4 ms. A's completion is rescheduled twice; the stale events must
+ * not end it early or twice. */
+static void test_finish_frees_bandwidth(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	static done_log d;
+	memset(&d, 0, sizeof d);
+	link_id l = flow_link_add(net, 1e9, 0);
+	T_EQ_INT(flow_start(net, &l, 1, 3e6, 0, on_done, &d, 0, NULL), 0);
+	later_start ls = { net, l, 1e6, &d };
+	sim_at(s, 1000000, start_later, &ls, 1);
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(d.count[0], 1);
+	T_EQ_INT(d.count[1], 1);
+	T_EQ_INT(d.t[1], 3000000);
+	T_EQ_INT(d.t[0], 4000000);
+	T_NEAR(flow_link_carried_bytes(net, l), 4e6, 1e-9);
+	T_EQ_INT(flow_link_busy_ns(net, l), 4000000);
+	flow_stats st;
+	flow_net_stats(net, &st);
+	T_EQ_INT(st.solves, 4);                    /* at 0, 1, 3 and 4 ms */
+	T_EQ_INT(st.finished, 2);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+/* A capped at 0.2 GB/s leaves 0.8 to B; a flow with no links runs at its cap. */
+static void test_caps(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	static done_log d;
+	memset(&d, 0, sizeof d);
+	link_id l = flow_link_add(net, 1e9, 0);
+	flow_id a, b, c;
+	T_EQ_INT(flow_start(net, &l, 1, 1e6, 0.2e9, on_done, &d, 0, &a), 0);
+	T_EQ_INT(flow_start(net, &l, 1, 1.6e6, 0, on_done, &d, 1, &b), 0);
+	T_EQ_INT(flow_start(net, NULL, 0, 1e6, 1e8, on_done, &d, 2, &c), 0);
+	T_NEAR(flow_rate(net, c), 1e8, 1e-12);    /* at once */
+	sim_run(s, 0);
+	T_NEAR(flow_rate(net, a), 0.2e9, 1e-12);
+	T_NEAR(flow_rate(net, b), 0.8e9, 1e-12);
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(d.t[1], 2000000);                /* 1.6 MB at 0.8 GB/s */
+	T_EQ_INT(d.t[0], 5000000);                /* 1 MB at its cap */
+	T_EQ_INT(d.t[2], 10000000);               /* 1 MB at 0.1 GB/s, no links */
+	/* A cap above the fair share does not bind. */
+	flow_id x, y;
+	T_EQ_INT(flow_start(net, &l, 1, 1e6, 0.9e9, NULL, NULL, 0, &x), 0);
+	T_EQ_INT(flow_start(net, &l, 1, 1e6, 0, NULL, NULL, 0, &y), 0);
+	sim_run(s, sim_now(s));
+	T_NEAR(flow_rate(net, x), 0.5e9, 1e-12);
+	T_NEAR(flow_rate(net, y), 0.5e9, 1e-12);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+/* Latency is added once per flow: the sum over its path. */
+static void test_latency_sum(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	static done_log d;
+	memset(&d, 0, sizeof d);
+	link_id l[3];
+	l[0] = flow_link_add(net, 1e9, 100);
+	l[1] = flow_link_add(net, 4e9, 2000);
+	l[2] = flow_link_add(net, 2e9, 30);
+	T_EQ_INT(flow_start(net, l, 3, 1e6, 0, on_done, &d, 0, NULL), 0);
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(d.t[0], 1000000 + 2130);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+static void test_bad_arguments(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	T_EQ_INT(flow_link_add(net, 0, 0), -EINVAL);
+	T_EQ_INT(flow_link_add(net, -1, 0), -EINVAL);
+	T_EQ_INT(flow_link_add(net, 1.0 / 0.0, 0), -EINVAL);
+	link_id l[FLOW_MAX_HOPS + 1];
+	for (int i = 0; i <= FLOW_MAX_HOPS; i++)
+		l[i] = flow_link_add(net, 1e9, 0);
+	T_EQ_INT(flow_link_count(net), FLOW_MAX_HOPS + 1);
+	flow_id f = 1234;
+	T_EQ_INT(flow_start(net, NULL, 0, 1e6, 0, NULL, NULL, 0, &f), -EINVAL);
+	T_EQ_INT(flow_start(net, l, 1, 0, 0, NULL, NULL, 0, &f), -EINVAL);
+	T_EQ_INT(flow_start(net, l, 1, -5, 0, NULL, NULL, 0, &f), -EINVAL);
+	T_EQ_INT(flow_start(net, l, 1, 1e6, -1, NULL, NULL, 0, &f), -EINVAL);
+	T_EQ_INT(flow_start(net, l, -1, 1e6, 0, NULL, NULL, 0, &f), -EINVAL);
+	T_EQ_INT(flow_start(net, l, FLOW_MAX_HOPS + 1, 1e6, 0, NULL, NULL, 0, &f), -EINVAL);
+	link_id bad[2] = { 0, FLOW_MAX_HOPS + 1 };
+	T_EQ_INT(flow_start(net, bad, 2, 1e6, 0, NULL, NULL, 0, &f), -EINVAL);
+	link_id dup[3] = { 0, 1, 0 };
+	T_EQ_INT(flow_start(net, dup, 3, 1e6, 0, NULL, NULL, 0, &f), -EINVAL);
+	T_EQ_INT(f, 1234);
+	T_EQ_INT(flow_active_count(net), 0);
+	T_EQ_INT(flow_start(net, l, FLOW_MAX_HOPS, 1e6, 0, NULL, NULL, 0, &f), 0);
+	T_EQ_INT(flow_active_count(net), 1);
+	T_CHECK(flow_rate(net, -1) == 0 && flow_rate(net, 99) == 0);
+	T_CHECK(flow_link_load(net, -1) == 0 && flow_link_capacity(net, 999) == 0);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+/* Ten equal flows on ten links end at the same nanosecond, and each one's done
+ * handler starts a successor: the ends and the starts share one solve. */
+typedef struct {
+	flow_net *net;
+	link_id l[10];
+	int chained;
+} chain_ctx;
+
+static void on_done_chain(sim *s, void *arg, uint64_t data)
+{
+	(void)s;
+	chain_ctx *c = arg;
+	if (data < 10) {
+		c->chained++;
+		T_EQ_INT(flow_start(c->net, &c->l[data], 1, 1e6, 0, on_done_chain, c,
+				    data + 10, NULL), 0);
+	}
+}
+
+static void test_one_solve_per_timestamp(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	link_id shared = flow_link_add(net, 1e12, 0);
+	for (int i = 0; i < 1000; i++)
+		T_EQ_INT(flow_start(net, &shared, 1, 1e6, 0, NULL, NULL, 0, NULL), 0);
+	flow_stats st;
+	flow_net_stats(net, &st);
+	T_EQ_INT(st.solves, 0);
+	sim_run(s, 0);
+	flow_net_stats(net, &st);
+	T_EQ_INT(st.solves, 1);
+	T_NEAR(flow_rate(net, 17), 1e9, 1e-12);
+	sim_run(s, UINT64_MAX);
+	flow_net_stats(net, &st);
+	T_EQ_INT(st.solves, 2);                    /* all 1000 end together */
+	T_EQ_INT(st.finished, 1000);
+
+	chain_ctx c = { net, { 0 }, 0 };
+	for (int i = 0; i < 10; i++)
+		c.l[i] = flow_link_add(net, 1e9, 0);
+	for (int i = 0; i < 10; i++)
+		T_EQ_INT(flow_start(net, &c.l[i], 1, 1e6, 0, on_done_chain, &c, (uint64_t)i,
+				    NULL), 0);
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(c.chained, 10);
+	flow_net_stats(net, &st);
+	/* One at the starts, one at the first ends and the successors' starts, one at
+	 * the successors' ends. */
+	T_EQ_INT(st.solves, 2 + 3);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+/* A flow started in one component leaves the flows of another untouched. */
+static void test_locality(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	link_id a = flow_link_add(net, 1e9, 0), b = flow_link_add(net, 1e9, 0);
+	for (int i = 0; i < 100; i++)
+		T_EQ_INT(flow_start(net, &a, 1, 1e9, 0, NULL, NULL, 0, NULL), 0);
+	sim_run(s, 0);
+	flow_stats st0, st1;
+	flow_net_stats(net, &st0);
+	static done_log d;
+	later_start ls = { net, b, 1e6, &d };
+	sim_at(s, 10, start_later, &ls, 0);
+	sim_run(s, 10);
+	flow_net_stats(net, &st1);
+	T_EQ_INT(st1.solves - st0.solves, 1);
+	T_EQ_INT(st1.solved_flows - st0.solved_flows, 1);
+	T_EQ_INT(st1.rerated - st0.rerated, 1);
+	T_NEAR(flow_rate(net, 100), 1e9, 1e-12);
+	T_NEAR(flow_rate(net, 0), 1e7, 1e-12);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+/* Flow ids are reused once a flow ends. */
+static void test_id_reuse(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	link_id l = flow_link_add(net, 1e9, 0);
+	flow_id a, b;
+	T_EQ_INT(flow_start(net, &l, 1, 1e3, 0, NULL, NULL, 0, &a), 0);
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(flow_active_count(net), 0);
+	T_CHECK(flow_rate(net, a) == 0);
+	T_EQ_INT(flow_start(net, &l, 1, 1e3, 0, NULL, NULL, 0, &b), 0);
+	T_EQ_INT(b, a);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+/* ---- random networks against a reference solver --------------------------------- */
+
+#define RN_LINKS 40
+#define RN_FLOWS 1500
+#define RN_MAXHOPS 5
+
+typedef struct {
+	sim *s;
+	flow_net *net;
+	double cap[RN_LINKS];
+	/* Per test flow (index = data): its path, cap, id and state. */
+	link_id path[RN_FLOWS][RN_MAXHOPS];
+	int hops[RN_FLOWS];
+	double fcap[RN_FLOWS];
+	flow_id id[RN_FLOWS];
+	int active[RN_FLOWS];
+	uint64_t t_done[RN_FLOWS];
+	int n_started;
+	int checks, check_fail;
+	int compare_full;          /* also check flow_net_solve_all agrees */
+	int light;                 /* start few flows per burst: sparse, local solves */
+	double worst_rel;
+} rn_world;
+
+/* Progressive filling, the slow obvious way, over the world's active flows. */
+static void reference_rates(const rn_world *w, double *rate)
+{
+	static double rem[RN_LINKS];
+	static int cnt[RN_LINKS];
+	static int frozen[RN_FLOWS];
+	for (int l = 0; l < RN_LINKS; l++) {
+		rem[l] = w->cap[l];
+		cnt[l] = 0;
+	}
+	int left = 0;
+	for (int i = 0; i < w->n_started; i++) {
+		frozen[i] = !w->active[i];
+		rate[i] = 0;
+		if (!w->active[i])
+			continue;
+		left++;
+		for (int h = 0; h < w->hops[i]; h++)
+			cnt[w->path[i][h]]++;
+	}
+	while (left > 0) {
+		double best = INFINITY;
+		int best_l = -1, best_f = -1;
+		for (int l = 0; l < RN_LINKS; l++)
+			if (cnt[l] > 0 && rem[l] / cnt[l] < best) {
+				best = rem[l] / cnt[l];
+				best_l = l;
+			}
+		for (int i = 0; i < w->n_started; i++)
+			if (!frozen[i] && w->fcap[i] > 0 && w->fcap[i] <= best) {
+				best = w->fcap[i];
+				best_f = i;
+				best_l = -1;
+			}
+		for (int i = 0; i < w->n_started; i++) {
+			if (frozen[i])
+				continue;
+			int on = i == best_f;
+			for (int h = 0; h < w->hops[i] && !on; h++)
+				on = w->path[i][h] == best_l;
+			if (!on)
+				continue;
+			frozen[i] = 1;
+			rate[i] = best;
+			left--;
+			for (int h = 0; h < w->hops[i]; h++) {
+				rem[w->path[i][h]] -= best;
+				cnt[w->path[i][h]]--;
+			}
+		}
+	}
+}
+
+/* Invariants and agreement with the reference, after a solve. */
+static void rn_check(sim *s, void *arg, uint64_t data)
+{
+	(void)s;
+	(void)data;
+	rn_world *w = arg;
+	static double load[RN_LINKS], mx[RN_LINKS], ref[RN_FLOWS];
+	int bad = 0;
+	if (w->compare_full && (w->checks % 3) == 0) {
+		static double inc[RN_FLOWS];
+		for (int i = 0; i < w->n_started; i++)
+			inc[i] = w->active[i] ? flow_rate(w->net, w->id[i]) : 0;
+		flow_net_solve_all(w->net);
+		for (int i = 0; i < w->n_started; i++)
+			if (w->active[i] && !(fabs(inc[i] - flow_rate(w->net, w->id[i])) <=
+					      1e-9 * inc[i]))
+				bad = 1;
+	}
+	w->checks++;
+	for (int l = 0; l < RN_LINKS; l++)
+		load[l] = mx[l] = 0;
+	for (int i = 0; i < w->n_started; i++) {
+		if (!w->active[i])
+			continue;
+		double r = flow_rate(w->net, w->id[i]);
+		if (!(r > 0))
+			bad = 1;
+		for (int h = 0; h < w->hops[i]; h++) {
+			load[w->path[i][h]] += r;
+			if (r > mx[w->path[i][h]])
+				mx[w->path[i][h]] = r;
+		}
+	}
+	for (int l = 0; l < RN_LINKS; l++) {
+		if (load[l] > w->cap[l] * (1 + 1e-9)) {
+			if (getenv("FLOW_DEBUG"))
+				printf("over: l%d load %.9g cap %.9g\n", l, load[l], w->cap[l]);
+			bad = 1;
+		}
+		if (!(fabs(load[l] - flow_link_load(w->net, l)) <= 1e-9 * w->cap[l]))
+			bad = 1;
+	}
+	for (int i = 0; i < w->n_started; i++) {
+		if (!w->active[i])
+			continue;
+		double r = flow_rate(w->net, w->id[i]);
+		int ok = w->fcap[i] > 0 && r >= w->fcap[i] * (1 - 1e-9);
+		for (int h = 0; h < w->hops[i] && !ok; h++) {
+			int l = w->path[i][h];
+			ok = load[l] >= w->cap[l] * (1 - 1e-9) && r >= mx[l] * (1 - 1e-9);
+		}
+		if (!ok) {
+			if (getenv("FLOW_DEBUG"))
+				printf("no bottleneck: f%d rate %.9g\n", i, r);
+			bad = 1;
+		}
+		if (w->fcap[i] > 0 && r > w->fcap[i] * (1 + 1e-12))
+			bad = 1;
+	}
+	reference_rates(w, ref);
+	for (int i = 0; i < w->n_started; i++) {
+		if (!w->active[i])
+			continue;
+		double rel = fabs(flow_rate(w->net, w->id[i]) - ref[i]) / ref[i];
+		if (rel > w->worst_rel)
+			w->worst_rel = rel;
+		if (!(rel <= 1e-9))
+			bad = 1;
+	}
+	if (bad) {
+		if (getenv("FLOW_DEBUG") && w->check_fail == 0) {
+			for (int i = 0; i < w->n_started; i++)
+				if (w->active[i])
+					printf("f%d id %d hops %d cap %g rate %.9g ref %.9g\n", i, w->id[i], w->hops[i], w->fcap[i], flow_rate(w->net, w->id[i]), ref[i]);
+			for (int l = 0; l < RN_LINKS; l++)
+				printf("l%d cap %.9g load %.9g netload %.9g\n", l, w->cap[l], load[l], flow_link_load(w->net, l));
+		}
+		w->check_fail++;
+	}
+}
+
+static void rn_start_some(rn_world *w, int n);
+
+static void rn_done(sim *s, void *arg, uint64_t data)
+{
+	rn_world *w = arg;
+	w->active[data] = 0;
+	w->t_done[data] = sim_now(s);
+	if (mix_next() % 3 == 0)
+		rn_start_some(w, w->light ? 1 : 1 + (int)(mix_next() % 3));
+	/* The solve for this timestamp is scheduled by now (by the flow's end if
+	 * its path has no latency, else by the starts above): check after it. */
+	sim_at(s, sim_now(s), rn_check, w, 0);
+}
+
+static void rn_start_some(rn_world *w, int n)
+{
+	for (int k = 0; k < n && w->n_started < RN_FLOWS; k++) {
+		int i = w->n_started++;
+		int hops = 1 + (int)(mix_next() % RN_MAXHOPS);
+		if (w->light && hops > 2)
+			hops = 2;
+		for (int h = 0; h < hops; h++) {
+			link_id l;
+			int dup;
+			do {
+				l = (link_id)(mix_next() % RN_LINKS);
+				dup = 0;
+				for (int j = 0; j < h; j++)
+					dup |= w->path[i][j] == l;
+			} while (dup);
+			w->path[i][h] = l;
+		}
+		w->hops[i] = hops;
+		/* Sizes on a coarse grid make simultaneous ends common. */
+		double bytes = (double)(1 + mix_next() % 8) * 1e6;
+		w->fcap[i] = mix_next() % 5 == 0 ? (0.05 + mix_unit()) * 1e9 : 0;
+		T_EQ_INT(flow_start(w->net, w->path[i], hops, bytes, w->fcap[i], rn_done, w,
+				    (uint64_t)i, &w->id[i]), 0);
+		w->active[i] = 1;
+	}
+}
+
+static void rn_arrivals(sim *s, void *arg, uint64_t data)
+{
+	rn_world *w = arg;
+	rn_start_some(w, 1 + (int)(mix_next() % (w->light ? 2 : 20)));
+	sim_at(s, sim_now(s), rn_check, w, 0);
+	if (data > 0)
+		sim_after(s, 1000 + mix_next() % 400000, rn_arrivals, w, data - 1);
+}
+
+/* Runs one random workload from `seed`; fills w. */
+static void rn_run(rn_world *w, uint64_t seed, int compare_full, int light)
+{
+	mix_state = seed;
+	memset(w, 0, sizeof *w);
+	w->compare_full = compare_full;
+	w->light = light;
+	w->s = sim_new(64);
+	w->net = flow_net_new(w->s);
+	for (int l = 0; l < RN_LINKS; l++) {
+		/* Some capacities equal, to make ties. */
+		w->cap[l] = mix_next() % 4 == 0 ? 1e9 : (0.2 + 4 * mix_unit()) * 1e9;
+		/* No latency: the world's view of which flows are active changes in
+		 * the done handler, which latency would delay past the flow's end. */
+		T_EQ_INT(flow_link_add(w->net, w->cap[l], 0), l);
+	}
+	sim_at(w->s, 0, rn_arrivals, w, 60);
+	sim_run(w->s, UINT64_MAX);
+}
+
+static void test_random_invariants(void)
+{
+	static rn_world w;
+	for (uint64_t seed = 1; seed <= 6; seed++) {
+		rn_run(&w, seed, 0, seed % 2 == 0);
+		T_CHECKF(w.check_fail == 0, "seed %llu: %d of %d checks failed (worst %.3g)",
+			 (unsigned long long)seed, w.check_fail, w.checks, w.worst_rel);
+		T_CHECK(w.checks > 50);
+		T_EQ_INT(flow_active_count(w.net), 0);
+		int all_done = 1;
+		for (int i = 0; i < w.n_started; i++)
+			all_done &= !w.active[i];
+		T_CHECK(all_done);
+		flow_stats st;
+		flow_net_stats(w.net, &st);
+		T_EQ_INT(st.started, (uint64_t)w.n_started);
+		T_EQ_INT(st.finished, (uint64_t)w.n_started);
+		if (getenv("FLOW_DEBUG"))
+			printf("seed %d: solves %llu rounds %llu widened %llu solved %llu rerated %llu started %llu\n", (int)seed, (unsigned long long)st.solves, (unsigned long long)st.rounds, (unsigned long long)st.widened, (unsigned long long)st.solved_flows, (unsigned long long)st.rerated, (unsigned long long)st.started);
+		flow_net_free(w.net);
+		sim_free(w.s);
+	}
+}
+
+/* Incremental solves agree with flow_net_solve_all (checked inside every third
+ * check, which also keeps the run going from the full solve's rates). */
+static void test_incremental_matches_full(void)
+{
+	static rn_world w;
+	for (uint64_t seed = 11; seed <= 14; seed++) {
+		rn_run(&w, seed, 1, seed % 2 == 0);
+		T_CHECKF(w.check_fail == 0, "seed %llu: %d of %d checks failed",
+			 (unsigned long long)seed, w.check_fail, w.checks);
+		flow_stats st;
+		flow_net_stats(w.net, &st);
+		T_CHECK(st.full_solves > 10);
+		flow_net_free(w.net);
+		sim_free(w.s);
+	}
+}
+
+/* Two identical runs end every flow at the same nanosecond and count the same. */
+static void test_determinism(void)
+{
+	static rn_world w1, w2;
+	rn_run(&w1, 99, 0, 0);
+	rn_run(&w2, 99, 0, 0);
+	T_EQ_INT(w1.n_started, w2.n_started);
+	T_CHECK(w1.n_started > 100);
+	T_CHECK(memcmp(w1.t_done, w2.t_done, sizeof w1.t_done) == 0);
+	flow_stats a, b;
+	flow_net_stats(w1.net, &a);
+	flow_net_stats(w2.net, &b);
+	T_CHECK(memcmp(&a, &b, sizeof a) == 0);
+	for (int l = 0; l < RN_LINKS; l++)
+		T_CHECK(flow_link_carried_bytes(w1.net, l) == flow_link_carried_bytes(w2.net, l));
+	T_EQ_INT(sim_fired(w1.s), sim_fired(w2.s));
+	flow_net_free(w1.net);
+	sim_free(w1.s);
+	flow_net_free(w2.net);
+	sim_free(w2.s);
+}
+
+/* Every byte is carried by each link of its path, and busy time counts the time a
+ * link had a flow. */
+static void test_link_counters(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	link_id l[3];
+	for (int i = 0; i < 3; i++)
+		l[i] = flow_link_add(net, 1e9, 0);
+	static done_log d;
+	memset(&d, 0, sizeof d);
+	link_id p01[2] = { l[0], l[1] }, p12[2] = { l[1], l[2] };
+	T_EQ_INT(flow_start(net, p01, 2, 3e6, 0, on_done, &d, 0, NULL), 0);
+	T_EQ_INT(flow_start(net, p12, 2, 1e6, 0, on_done, &d, 1, NULL), 0);
+	sim_run(s, UINT64_MAX);
+	T_NEAR(flow_link_carried_bytes(net, l[0]), 3e6, 1e-9);
+	T_NEAR(flow_link_carried_bytes(net, l[1]), 4e6, 1e-9);
+	T_NEAR(flow_link_carried_bytes(net, l[2]), 1e6, 1e-9);
+	/* Link 1 is shared: 0.5 each until the small one ends at 2 ms, then the big one
+	 * runs alone for its last 2 MB at 1 GB/s: 4 ms in all. */
+	T_EQ_INT(flow_link_busy_ns(net, l[0]), 4000000);
+	T_EQ_INT(flow_link_busy_ns(net, l[1]), 4000000);
+	T_EQ_INT(flow_link_busy_ns(net, l[2]), 2000000);
+	T_EQ_INT(d.t[0], 4000000);
+	T_EQ_INT(d.t[1], 2000000);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+int main(void)
+{
+	T_RUN(test_one_flow);
+	T_RUN(test_two_flows_share);
+	T_RUN(test_parking_lot);
+	T_RUN(test_finish_frees_bandwidth);
+	T_RUN(test_caps);
+	T_RUN(test_latency_sum);
+	T_RUN(test_bad_arguments);
+	T_RUN(test_one_solve_per_timestamp);
+	T_RUN(test_locality);
+	T_RUN(test_id_reuse);
+	T_RUN(test_random_invariants);
+	T_RUN(test_incremental_matches_full);
+	T_RUN(test_determinism);
+	T_RUN(test_link_counters);
+	return t_done();
+}
