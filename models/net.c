@@ -1,0 +1,280 @@
+/* net.c -- the cluster's links in the flow network and routes between GPUs.
+ *
+ * Switches are non-blocking, so only their ports are links. Each tier above the
+ * leaves is folded into "logical" switches: a leaf with u uplinks spread over s
+ * upper switches gets min(u, s) up/down links of (u / min(u, s)) cables each, so
+ * every leaf reaches every logical switch above it and each leaf's total uplink
+ * capacity (hence the oversubscription) is exactly the cabled one. Three tiers
+ * group k/2 leaves into a pod under their aggregation switches, which connect to
+ * the cores the same way (Al-Fares et al. 2008). ECMP picks the upper switch by a
+ * hash of (source, destination, salt). */
+#include "models/net.h"
+
+#include "models/topo.h"
+#include "sim/engine/pool.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct net {
+	flow_net *fn;
+	int gpus, gpn, domain_gpus, nics, nodes;
+	link_id *gpu_up, *gpu_down;          /* [gpus] */
+	link_id *nic_up, *nic_down;          /* [nodes * nics], -1 without fabric */
+	int tiers, rails, down_per_leaf, leaves_per_rail, leaves;
+	int leaf_fan;                        /* logical switches above each leaf */
+	link_id *leaf_up, *leaf_down;        /* [leaves * leaf_fan] */
+	int pod_leaves, pods, aggs_per_pod;  /* three tiers: leaf_fan == aggs_per_pod */
+	int agg_fan;                         /* logical cores above each aggregation switch */
+	link_id *agg_up, *agg_down;          /* [pods * aggs_per_pod * agg_fan] */
+	net_shape shape;
+};
+
+static link_id *links_alloc(size_t n)
+{
+	link_id *p = pool_xrealloc(NULL, (n ? n : 1) * sizeof *p);
+	for (size_t i = 0; i < n; i++)
+		p[i] = -1;
+	return p;
+}
+
+void net_free(net *n)
+{
+	if (!n)
+		return;
+	free(n->gpu_up);
+	free(n->gpu_down);
+	free(n->nic_up);
+	free(n->nic_down);
+	free(n->leaf_up);
+	free(n->leaf_down);
+	free(n->agg_up);
+	free(n->agg_down);
+	free(n);
+}
+
+static link_id add_link(net *n, double Bps)
+{
+	link_id l = flow_link_add(n->fn, Bps, 0);
+	n->shape.links++;
+	return l;
+}
+
+/* Up/down link pairs from each of `count` lower switches to `fan` logical upper
+ * ones, `cables` cables each lower switch, `port_Bps` a cable. */
+static void wire_tier(net *n, int count, int fan, int cables, double port_Bps,
+		      link_id **up, link_id **down)
+{
+	*up = links_alloc((size_t)count * (size_t)fan);
+	*down = links_alloc((size_t)count * (size_t)fan);
+	for (int i = 0; i < count; i++)
+		for (int j = 0; j < fan; j++) {
+			/* spread the cables as evenly as they go */
+			int c = cables / fan + (j < cables % fan);
+			(*up)[(size_t)i * fan + j] = add_link(n, c * port_Bps);
+			(*down)[(size_t)i * fan + j] = add_link(n, c * port_Bps);
+		}
+}
+
+static int wire_fabric(net *n, const cluster_scaleout *so, const profile_gpu *eff,
+		       double nic_Bps, char *err, size_t errlen)
+{
+	topo_fabric t;
+	if (topo_size(so, n->nodes, n->nics, &t, err, errlen) != 0)
+		return -1;
+	n->tiers = t.tiers;
+	n->rails = t.rails;
+	n->down_per_leaf = t.down_per_leaf;
+	int per_rail = (n->nodes * n->nics + t.rails - 1) / t.rails;
+	n->leaves_per_rail = (per_rail + t.down_per_leaf - 1) / t.down_per_leaf;
+	n->leaves = t.rails * n->leaves_per_rail;
+	size_t ports = (size_t)n->nodes * (size_t)n->nics;
+	n->nic_up = links_alloc(ports);
+	n->nic_down = links_alloc(ports);
+	for (size_t i = 0; i < ports; i++) {
+		n->nic_up[i] = add_link(n, nic_Bps);
+		n->nic_down[i] = add_link(n, nic_Bps);
+	}
+	double port_Bps = so->sw->port_rate_bps / 8.0;
+	if (so->fabric->rate_bps > 0 && so->fabric->rate_bps / 8.0 < port_Bps)
+		port_Bps = so->fabric->rate_bps / 8.0;
+	port_Bps *= eff->link[LINK_SCALEOUT].bw_eff;
+	n->shape.leaves = n->leaves;
+	n->shape.leaf_down_Bps = t.down_per_leaf * nic_Bps;
+	if (t.tiers == 1 || n->leaves == 1)
+		return 0;
+	int up = t.up_per_leaf;
+	n->shape.leaf_up_Bps = up * port_Bps;
+	if (t.tiers == 2) {
+		n->leaf_fan = up < t.switches[1] ? up : t.switches[1];
+		wire_tier(n, n->leaves, n->leaf_fan, up, port_Bps, &n->leaf_up, &n->leaf_down);
+		n->shape.spines = t.switches[1];
+		return 0;
+	}
+	int half = t.ports / 2;
+	n->pod_leaves = half;
+	n->pods = (n->leaves + half - 1) / half;
+	n->aggs_per_pod = (half * up + half - 1) / half;
+	n->leaf_fan = n->aggs_per_pod;
+	wire_tier(n, n->leaves, n->leaf_fan, up, port_Bps, &n->leaf_up, &n->leaf_down);
+	int aggs = n->pods * n->aggs_per_pod;
+	n->agg_fan = half < t.switches[2] ? half : t.switches[2];
+	wire_tier(n, aggs, n->agg_fan, half, port_Bps, &n->agg_up, &n->agg_down);
+	n->shape.spines = aggs;
+	n->shape.cores = t.switches[2];
+	return 0;
+}
+
+int net_build(const cluster_nodes *g, const cluster_scaleout *so, const profile_gpu *eff,
+	      int nodes, flow_net *fn, net **out, char *err, size_t errlen)
+{
+	if (nodes < 1 || nodes > g->count) {
+		snprintf(err, errlen, "net: %d nodes asked of a group of %d", nodes, g->count);
+		return -1;
+	}
+	net *n = pool_xrealloc(NULL, sizeof *n);
+	memset(n, 0, sizeof *n);
+	n->fn = fn;
+	n->nodes = nodes;
+	n->gpn = g->node->gpus;
+	n->gpus = nodes * n->gpn;
+	const hw_scaleup *su = g->scaleup;
+	n->domain_gpus = su && su->domain_gpus > 0 ? su->domain_gpus : n->gpn;
+	int pcie = !su || su->kind == SCALEUP_PCIE || su->kind == SCALEUP_NONE;
+	double up_Bps = su && su->bw_Bps > 0 ? su->bw_Bps : g->node->pcie_bw_Bps;
+	up_Bps *= eff->link[pcie ? LINK_PCIE : LINK_SCALEUP].bw_eff;
+	n->gpu_up = links_alloc((size_t)n->gpus);
+	n->gpu_down = links_alloc((size_t)n->gpus);
+	for (int i = 0; i < n->gpus; i++) {
+		n->gpu_up[i] = add_link(n, up_Bps);
+		n->gpu_down[i] = add_link(n, up_Bps);
+	}
+	int domains = (n->gpus + n->domain_gpus - 1) / n->domain_gpus;
+	int has_fabric = so->fabric && so->sw && g->nic && g->node->nics > 0;
+	if (has_fabric) {
+		n->nics = g->node->nics;
+		double nic_Bps = g->nic->rate_bps / 8.0;
+		if (so->fabric->rate_bps > 0 && so->fabric->rate_bps / 8.0 < nic_Bps)
+			nic_Bps = so->fabric->rate_bps / 8.0;
+		nic_Bps *= eff->link[LINK_SCALEOUT].bw_eff;
+		if (wire_fabric(n, so, eff, nic_Bps, err, errlen) != 0) {
+			net_free(n);
+			return -1;
+		}
+	} else if (domains > 1) {
+		snprintf(err, errlen, "%d GPUs of %s span %d scale-up domains, but the cluster has no scale-out network",
+			 n->gpus, g->node->id, domains);
+		net_free(n);
+		return -1;
+	}
+	n->shape.gpus = n->gpus;
+	n->shape.nodes = nodes;
+	n->shape.domains = domains;
+	n->shape.nics = nodes * n->nics;
+	*out = n;
+	return 0;
+}
+
+void net_shape_of(const net *n, net_shape *out)
+{
+	*out = n->shape;
+}
+
+int net_gpus(const net *n)
+{
+	return n->gpus;
+}
+
+int net_domain(const net *n, int gpu)
+{
+	return gpu / n->domain_gpus;
+}
+
+int net_gpus_per_node(const net *n)
+{
+	return n->gpn;
+}
+
+/* NIC port index of a GPU: its node's rail for its local index. */
+static int nic_of(const net *n, int gpu)
+{
+	int local = gpu % n->gpn;
+	return (gpu / n->gpn) * n->nics + local * n->nics / n->gpn;
+}
+
+static int leaf_of_port(const net *n, int port)
+{
+	if (n->rails > 1) {
+		int rail = port % n->nics, node = port / n->nics;
+		return rail * n->leaves_per_rail + node / n->down_per_leaf;
+	}
+	return port / n->down_per_leaf;
+}
+
+static uint32_t ecmp_hash(int src, int dst, uint32_t salt, uint32_t level)
+{
+	uint64_t x = (uint64_t)(uint32_t)src * 0x9e3779b97f4a7c15u ^
+		     (uint64_t)(uint32_t)dst * 0xc2b2ae3d27d4eb4fu ^
+		     ((uint64_t)salt << 32 | level) * 0x165667b19e3779f9u;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9u;
+	x ^= x >> 29;
+	return (uint32_t)x;
+}
+
+int net_path(const net *n, int src, int dst, uint32_t salt, link_id *path)
+{
+	if (src == dst || src < 0 || dst < 0 || src >= n->gpus || dst >= n->gpus)
+		return -1;
+	if (net_domain(n, src) == net_domain(n, dst)) {
+		path[0] = n->gpu_up[src];
+		path[1] = n->gpu_down[dst];
+		return 2;
+	}
+	int ps = nic_of(n, src), pd = nic_of(n, dst);
+	int h = 0;
+	path[h++] = n->nic_up[ps];
+	int ls = leaf_of_port(n, ps), ld = leaf_of_port(n, pd);
+	if (ls != ld && n->leaf_fan > 0) {
+		if (n->tiers == 2) {
+			int s = (int)(ecmp_hash(src, dst, salt, 1) % (uint32_t)n->leaf_fan);
+			path[h++] = n->leaf_up[(size_t)ls * n->leaf_fan + s];
+			path[h++] = n->leaf_down[(size_t)ld * n->leaf_fan + s];
+		} else {
+			int a = (int)(ecmp_hash(src, dst, salt, 1) % (uint32_t)n->leaf_fan);
+			int pod_s = ls / n->pod_leaves, pod_d = ld / n->pod_leaves;
+			path[h++] = n->leaf_up[(size_t)ls * n->leaf_fan + a];
+			if (pod_s != pod_d) {
+				int c = (int)(ecmp_hash(src, dst, salt, 2) % (uint32_t)n->agg_fan);
+				size_t as = (size_t)pod_s * n->aggs_per_pod + a;
+				size_t ad = (size_t)pod_d * n->aggs_per_pod + a;
+				path[h++] = n->agg_up[as * n->agg_fan + c];
+				path[h++] = n->agg_down[ad * n->agg_fan + c];
+			}
+			path[h++] = n->leaf_down[(size_t)ld * n->leaf_fan + a];
+		}
+	}
+	path[h++] = n->nic_down[pd];
+	return h;
+}
+
+link_id net_gpu_up(const net *n, int gpu)
+{
+	return gpu >= 0 && gpu < n->gpus ? n->gpu_up[gpu] : -1;
+}
+
+link_id net_gpu_down(const net *n, int gpu)
+{
+	return gpu >= 0 && gpu < n->gpus ? n->gpu_down[gpu] : -1;
+}
+
+link_id net_nic_up(const net *n, int gpu)
+{
+	return gpu >= 0 && gpu < n->gpus && n->nic_up ? n->nic_up[nic_of(n, gpu)] : -1;
+}
+
+link_id net_nic_down(const net *n, int gpu)
+{
+	return gpu >= 0 && gpu < n->gpus && n->nic_down ? n->nic_down[nic_of(n, gpu)] : -1;
+}
