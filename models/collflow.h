@@ -34,7 +34,8 @@ void collflow_free(collflow *cf);
  * output, the reduce-scatter input, what each rank sends in all-to-all, the
  * message of send/recv) among GPUs ranks[0 .. nranks) of the net (distinct; copied),
  * with algorithm `a` and protocol `p` as chosen by coll_choose() for `comm`, the
- * communicator the ranks form. After the algorithm's latency the transfers start;
+ * communicator the ranks form as they would find it alone (a NIC that several
+ * GPUs share counts whole: the flows share it when they meet there). After the algorithm's latency the transfers start;
  * when the last one ends, done(s, arg, data) is called. Returns 0, or -EINVAL when
  * the ranks are out of range, repeated, or the algorithm cannot run this op here
  * (nothing is started). done may be NULL. */

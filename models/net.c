@@ -6,8 +6,11 @@
  * every leaf reaches every logical switch above it and each leaf's total uplink
  * capacity (hence the oversubscription) is exactly the cabled one. Three tiers
  * group k/2 leaves into a pod under their aggregation switches, which connect to
- * the cores the same way (Al-Fares et al. 2008). ECMP picks the upper switch by a
- * hash of (source, destination, salt). */
+ * the cores the same way (Al-Fares et al. 2008). InfiniBand's subnet manager
+ * routes a fat-tree by destination (the ftree engine's d-mod-k: uplink =
+ * destination port mod the uplinks, Zahavi et al.), so shifts such as ring
+ * neighbours never share an uplink; Ethernet fabrics (RoCE) hash each flow onto
+ * an uplink (ECMP), where flows can collide. */
 #include "models/net.h"
 
 #include "models/topo.h"
@@ -27,6 +30,7 @@ struct net {
 	link_id *leaf_up, *leaf_down;        /* [leaves * leaf_fan] */
 	int pod_leaves, pods, aggs_per_pod;  /* three tiers: leaf_fan == aggs_per_pod */
 	int agg_fan;                         /* logical cores above each aggregation switch */
+	int dmodk;                           /* 1: destination-based routing (InfiniBand) */
 	link_id *agg_up, *agg_down;          /* [pods * aggs_per_pod * agg_fan] */
 	net_shape shape;
 };
@@ -101,6 +105,7 @@ static int wire_fabric(net *n, const cluster_scaleout *so, const profile_gpu *ef
 		port_Bps = so->fabric->rate_bps / 8.0;
 	port_Bps *= eff->link[LINK_SCALEOUT].bw_eff;
 	n->shape.leaves = n->leaves;
+	n->shape.nic_Bps = nic_Bps;
 	n->shape.leaf_down_Bps = t.down_per_leaf * nic_Bps;
 	if (t.tiers == 1 || n->leaves == 1)
 		return 0;
@@ -158,6 +163,7 @@ int net_build(const cluster_nodes *g, const cluster_scaleout *so, const profile_
 		if (so->fabric->rate_bps > 0 && so->fabric->rate_bps / 8.0 < nic_Bps)
 			nic_Bps = so->fabric->rate_bps / 8.0;
 		nic_Bps *= eff->link[LINK_SCALEOUT].bw_eff;
+		n->dmodk = so->fabric->kind == FABRIC_INFINIBAND;
 		if (wire_fabric(n, so, eff, nic_Bps, err, errlen) != 0) {
 			net_free(n);
 			return -1;
@@ -237,16 +243,19 @@ int net_path(const net *n, int src, int dst, uint32_t salt, link_id *path)
 	path[h++] = n->nic_up[ps];
 	int ls = leaf_of_port(n, ps), ld = leaf_of_port(n, pd);
 	if (ls != ld && n->leaf_fan > 0) {
+		/* the upper switch: by destination port (d-mod-k) or by a hash */
+		uint32_t up1 = n->dmodk ? (uint32_t)pd : ecmp_hash(src, dst, salt, 1);
+		uint32_t up2 = n->dmodk ? (uint32_t)pd / (uint32_t)n->leaf_fan : ecmp_hash(src, dst, salt, 2);
 		if (n->tiers == 2) {
-			int s = (int)(ecmp_hash(src, dst, salt, 1) % (uint32_t)n->leaf_fan);
+			int s = (int)(up1 % (uint32_t)n->leaf_fan);
 			path[h++] = n->leaf_up[(size_t)ls * n->leaf_fan + s];
 			path[h++] = n->leaf_down[(size_t)ld * n->leaf_fan + s];
 		} else {
-			int a = (int)(ecmp_hash(src, dst, salt, 1) % (uint32_t)n->leaf_fan);
+			int a = (int)(up1 % (uint32_t)n->leaf_fan);
 			int pod_s = ls / n->pod_leaves, pod_d = ld / n->pod_leaves;
 			path[h++] = n->leaf_up[(size_t)ls * n->leaf_fan + a];
 			if (pod_s != pod_d) {
-				int c = (int)(ecmp_hash(src, dst, salt, 2) % (uint32_t)n->agg_fan);
+				int c = (int)(up2 % (uint32_t)n->agg_fan);
 				size_t as = (size_t)pod_s * n->aggs_per_pod + a;
 				size_t ad = (size_t)pod_d * n->aggs_per_pod + a;
 				path[h++] = n->agg_up[as * n->agg_fan + c];

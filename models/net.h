@@ -27,6 +27,7 @@ typedef struct {
 	int links;
 	double leaf_up_Bps;       /* all uplink capacity of one leaf (0: no upper tier) */
 	double leaf_down_Bps;     /* all NIC-facing capacity of one leaf */
+	double nic_Bps;           /* one NIC port (0: no scale-out network) */
 } net_shape;
 
 /* Wires `nodes` nodes of group `g` on the scale-out fabric `so` (which may have no
@@ -46,8 +47,9 @@ int net_gpus_per_node(const net *n);
 /* Writes the links from GPU `src` to GPU `dst` into path[] (room for
  * FLOW_MAX_HOPS) and returns the hop count: 2 inside a scale-up domain (src's
  * port up, dst's port down), else src's NIC up, the switch links, dst's NIC down.
- * `salt` varies the ECMP choice between flows of one pair (NCCL channels); the
- * choice is a fixed function of (src, dst, salt). Returns -1 if src == dst or
+ * On InfiniBand the upper switches follow the destination (d-mod-k); on
+ * Ethernet an ECMP hash of (src, dst, salt) picks them, `salt` varying the choice
+ * between flows of one pair (NCCL channels). Returns -1 if src == dst or
  * either is out of range. */
 int net_path(const net *n, int src, int dst, uint32_t salt, link_id *path);
 
