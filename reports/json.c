@@ -63,8 +63,10 @@ static void train_block(FILE *f, const train_results *t)
 	num(f, "tokens", t->tokens, 0);
 	fprintf(f, "\"profile\": ");
 	str(f, t->profile);
-	fprintf(f, ", \"evaluator\": \"event simulation\", \"folded_symmetric_ranks\": %s\n  }",
-		t->folded ? "true" : "false");
+	fprintf(f, ", \"evaluator\": \"event simulation\", \"folded_symmetric_ranks\": %s, "
+		"\"network\": \"%s\", \"flows\": %llu\n  }",
+		t->folded ? "true" : "false", t->flows_used ? "flows" : "cost model",
+		(unsigned long long)t->flows);
 }
 
 void report_json(FILE *f, const run_results *r)

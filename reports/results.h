@@ -35,6 +35,9 @@ typedef struct {
 	uint64_t events;
 	long tasks;
 	int folded;
+	int flows_used;           /* 1: communication leaving the scale-up domain ran as flows */
+	uint64_t flows;
+	int net_gpus;             /* GPUs wired into the flow network */
 	/* a published or vendor claim to put beside the answer */
 	double claim_days, claim_tflops_per_gpu;
 	int claim_hw_flops;

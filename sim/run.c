@@ -170,6 +170,9 @@ static void fill_results(const scenario *sc, const plan *pl, const step_result *
 	o->events = sr->events;
 	o->tasks = sr->tasks;
 	o->folded = sr->folded;
+	o->flows_used = sr->flows_used;
+	o->flows = sr->flows;
+	o->net_gpus = sr->net_gpus;
 	o->claim_days = t->claim_time_s / 86400.0;
 	o->claim_tflops_per_gpu = t->claim_flops_per_gpu / 1e12;
 	o->claim_hw_flops = t->claim_hw_flops;
