@@ -4,7 +4,9 @@
  *
  * What this misses: logs from nccl-tests versions with other column layouts than
  * the 13- and 9-column tables. */
+#include "calibrate/fit.h"
 #include "calibrate/nccl_log.h"
+#include "sim/engine/rng.h"
 #include "tests/t.h"
 
 #include <math.h>
@@ -378,6 +380,102 @@ static void test_op_names(void)
 	T_NEAR(nccl_log_busbw_factor("alltoall", 16), 15.0 / 16, 1e-12);
 }
 
+
+/* |fitted - true| within 3 standard errors, and the error itself small */
+#define T_RECOVERS(fit, j, truth, max_rel_se) do { \
+	T_CHECKF(fabs((fit).p[j] - (truth)) <= 3.0 * (fit).se[j], "param %d = %g +- %g, true %g", \
+		 j, (fit).p[j], (fit).se[j], (double)(truth)); \
+	T_CHECKF((fit).se[j] > 0 && (fit).se[j] <= (max_rel_se) * fabs((double)(truth)), "param %d se %g", j, (fit).se[j]); \
+} while (0)
+
+static void test_fit_gemm_recovers(void)
+{
+	/* two dtypes, plateaus 0.78 and 0.62, half-dim 300, 1.5% multiplicative noise */
+	rng_set *rs = rng_set_new(42);
+	rng *r = rng_stream(rs, "gemm");
+	static const double dims[] = { 128, 256, 512, 1024, 2048, 4096, 8192, 16384 };
+	double x[2 * 8 * 3 * 4], y[2 * 8 * 3];
+	int n = 0;
+	for (int s = 0; s < 2; s++)
+		for (int i = 0; i < 8; i++)
+			for (int j = 0; j < 3; j++) {
+				double m = dims[i], nn = dims[(i + j) % 8], k = dims[(i + 2 * j) % 8];
+				double d = cbrt(m * nn * k);
+				double truth = (s ? 0.62 : 0.78) * d / (d + 300);
+				x[4 * n] = s; x[4 * n + 1] = m; x[4 * n + 2] = nn; x[4 * n + 3] = k;
+				y[n++] = truth * (1 + rng_gaussian(r, 0.015));
+			}
+	fit_result f;
+	char err[256];
+	T_CHECKF(fit_gemm(x, y, n, 2, &f, err, sizeof err) == 0, "%s", err);
+	T_RECOVERS(f, 0, 0.78, 0.02);
+	T_RECOVERS(f, 1, 0.62, 0.02);
+	T_RECOVERS(f, 2, 300, 0.1);
+	T_CHECK(f.r2 > 0.98);
+	T_CHECK(f.rel_rms < 0.03 && f.rel_rms > 0.005);
+	T_EQ_INT(f.dof, n - 3);
+	/* the covariance is symmetric with the variances on its diagonal */
+	T_NEAR(f.cov[0][2], f.cov[2][0], 1e-9);
+	T_NEAR(f.se[2] * f.se[2], f.cov[2][2], 1e-9);
+	rng_set_free(rs);
+}
+
+static void test_fit_alpha_beta_recovers(void)
+{
+	rng_set *rs = rng_set_new(7);
+	rng *r = rng_stream(rs, "coll");
+	double b[24], t[24];
+	int n = 0;
+	for (double s = 1024; s <= 8589934592.0; s *= 2) {
+		b[n] = s;
+		t[n] = (12.0 + s / (180.0 * 1e3)) * (1 + rng_gaussian(r, 0.02));
+		n++;
+	}
+	fit_result f;
+	char err[256];
+	T_CHECKF(fit_alpha_beta(b, t, n, 0, &f, err, sizeof err) == 0, "%s", err);
+	T_RECOVERS(f, 0, 12.0, 0.05);
+	T_RECOVERS(f, 1, 180.0, 0.05);
+	/* bandwidth only, from the largest sizes */
+	T_CHECKF(fit_alpha_beta(b + n - 4, t + n - 4, 4, 1, &f, err, sizeof err) == 0, "%s", err);
+	T_EQ_INT(f.np, 1);
+	T_CHECK(fabs(f.p[0] - 180.0) < 0.05 * 180.0);
+	rng_set_free(rs);
+}
+
+static void test_fit_power_recovers(void)
+{
+	rng_set *rs = rng_set_new(3);
+	rng *r = rng_stream(rs, "power");
+	double u[200], p[200];
+	for (int i = 0; i < 200; i++) {
+		u[i] = rng_uniform(r);
+		p[i] = 90 + 560 * u[i] + rng_gaussian(r, 10);
+	}
+	fit_result f;
+	char err[256];
+	T_CHECKF(fit_power(u, p, 200, &f, err, sizeof err) == 0, "%s", err);
+	T_RECOVERS(f, 0, 90, 0.05);
+	T_RECOVERS(f, 1, 560, 0.02);
+	T_NEAR(f.rms, 10, 0.2); /* the noise's own sigma */
+	rng_set_free(rs);
+}
+
+static void test_fit_errors(void)
+{
+	fit_result f;
+	char err[256];
+	double b[2] = { 1e6, 2e6 }, t[2] = { 10, 20 };
+	T_CHECK(fit_alpha_beta(b, t, 2, 0, &f, err, sizeof err) == -1);
+	T_CHECKF(strstr(err, "too few points: 2 for 2 parameters") != NULL, "%s", err);
+	double u[3] = { 0.5, 0.5, 0.5 }, p[3] = { 100, 101, 99 };
+	T_CHECK(fit_power(u, p, 3, &f, err, sizeof err) == -1); /* one utilisation only */
+	T_CHECKF(strstr(err, "not determined") != NULL, "%s", err);
+	t[1] = -1;
+	T_CHECK(fit_alpha_beta(b, t, 2, 1, &f, err, sizeof err) == -1);
+	T_CHECKF(strstr(err, "positive") != NULL, "%s", err);
+}
+
 int main(void)
 {
 	T_RUN(test_log_a100_16_roce);
@@ -394,5 +492,9 @@ int main(void)
 	T_RUN(test_every_shared_log_reads);
 	T_RUN(test_log_errors);
 	T_RUN(test_op_names);
+	T_RUN(test_fit_gemm_recovers);
+	T_RUN(test_fit_alpha_beta_recovers);
+	T_RUN(test_fit_power_recovers);
+	T_RUN(test_fit_errors);
 	return t_done();
 }
