@@ -4,6 +4,7 @@
  * 2 usage error. Only this file ends the process. */
 #include "reports/report.h"
 #include "scenarios/scenario.h"
+#include "sim/cmd_calibrate.h"
 #include "sim/cmd_nccl.h"
 #include "sim/run.h"
 
@@ -18,12 +19,15 @@ static const char usage_text[] =
 	"usage: capsim run FILE.xml [-o DIR] [--json]\n"
 	"       capsim validate FILE.xml\n"
 	"       capsim nccl-tests --scenario FILE.xml [--op OP] [-g GPUS] [-b 8] [-e 8G] [-f 2] [--algo A]\n"
+	"       capsim calibrate fit INPUT... -o PROFILE.xml [--scenario FILE.xml] [--gpu ID]\n"
+	"       capsim calibrate compare LOG --scenario FILE.xml\n"
 	"\n"
 	"  run       simulate the scenario, write summary.json and report.md into DIR\n"
 	"            (default out/<scenario name>/) and print a short summary;\n"
 	"            --json prints the JSON summary on standard output instead\n"
 	"  validate  check a scenario file (schema, catalog ids, units, layout, memory)\n"
-	"  nccl-tests  a collective as nccl-tests would print it on the scenario's cluster\n";
+	"  nccl-tests  a collective as nccl-tests would print it on the scenario's cluster\n"
+	"  calibrate   fit a profile to measurements; compare a real nccl-tests log with the model\n";
 
 static int usage(const char *msg)
 {
@@ -145,6 +149,8 @@ int main(int argc, char **argv)
 		rc = cmd_validate(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "nccl-tests") == 0)
 		rc = cmd_nccl_tests(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "calibrate") == 0)
+		rc = cmd_calibrate(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(usage_text, stdout);
 		rc = 0;
