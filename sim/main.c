@@ -7,6 +7,7 @@
 #include "sim/cmd_calibrate.h"
 #include "sim/cmd_nccl.h"
 #include "sim/run.h"
+#include "sim/uncertainty.h"
 
 #include <errno.h>
 #include <gsl/gsl_errno.h>
@@ -16,7 +17,7 @@
 #include <sys/stat.h>
 
 static const char usage_text[] =
-	"usage: capsim run FILE.xml [-o DIR] [--json]\n"
+	"usage: capsim run FILE.xml [-o DIR] [--json] [--uncertainty N [--seed S]]\n"
 	"       capsim validate FILE.xml\n"
 	"       capsim nccl-tests --scenario FILE.xml [--op OP] [-g GPUS] [-b 8] [-e 8G] [-f 2] [--algo A]\n"
 	"       capsim calibrate fit INPUT... -o PROFILE.xml [--scenario FILE.xml] [--gpu ID]\n"
@@ -24,7 +25,9 @@ static const char usage_text[] =
 	"\n"
 	"  run       simulate the scenario, write summary.json and report.md into DIR\n"
 	"            (default out/<scenario name>/) and print a short summary;\n"
-	"            --json prints the JSON summary on standard output instead\n"
+	"            --json prints the JSON summary on standard output instead;\n"
+	"            --uncertainty N re-runs it N times with the profile's fitted figures\n"
+	"            drawn from their covariances and reports P10/P50/P90\n"
 	"  validate  check a scenario file (schema, catalog ids, units, layout, memory)\n"
 	"  nccl-tests  a collective as nccl-tests would print it on the scenario's cluster\n"
 	"  calibrate   fit a profile to measurements; compare a real nccl-tests log with the model\n";
@@ -60,10 +63,23 @@ fail:
 static int cmd_run(int argc, char **argv)
 {
 	const char *file = NULL, *dir = NULL;
-	int json = 0;
+	int json = 0, samples = 0;
+	unsigned long long seed = 1;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
+		else if (strcmp(argv[i], "--uncertainty") == 0 && i + 1 < argc) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 2 || n > 100000)
+				return usage("run: --uncertainty needs a sample count from 2 to 100000");
+			samples = (int)n;
+		} else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+			char *end;
+			seed = strtoull(argv[++i], &end, 10);
+			if (*end)
+				return usage("run: --seed needs a whole number");
+		}
 		else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
 			dir = argv[++i];
 		else if (argv[i][0] == '-')
@@ -89,6 +105,10 @@ static int cmd_run(int argc, char **argv)
 		goto done;
 	}
 	if (run_scenario(sc, r, err, sizeof err) != 0) {
+		fprintf(stderr, "capsim: %s\n", err);
+		goto done;
+	}
+	if (samples && uncertainty_run(sc, samples, seed, &r->uncertainty, err, sizeof err) != 0) {
 		fprintf(stderr, "capsim: %s\n", err);
 		goto done;
 	}
