@@ -18,6 +18,7 @@ typedef struct {
 	void *ctx;
 	const double *x, *y, *w;
 	int xdim, n;
+	double scale[FIT_MAX_PARAMS]; /* magnitude of each parameter, for difference steps */
 } nlls_data;
 
 static int nlls_f(const gsl_vector *p, void *data, gsl_vector *r)
@@ -30,6 +31,32 @@ static int nlls_f(const gsl_vector *p, void *data, gsl_vector *r)
 		double m = d->f(pv, d->x + (size_t)i * d->xdim, d->ctx);
 		double w = d->w ? d->w[i] : 1.0;
 		gsl_vector_set(r, (size_t)i, sqrt(w) * (m - d->y[i]));
+	}
+	return GSL_SUCCESS;
+}
+
+/* Forward-difference Jacobian with steps relative to each parameter's magnitude
+ * or its starting value, whichever is larger: GSL's own steps shrink to nothing
+ * when a parameter converges to 0 (an intercept of a noise-free sweep). */
+static int nlls_df(const gsl_vector *p, void *data, gsl_matrix *J)
+{
+	const nlls_data *d = data;
+	double pv[FIT_MAX_PARAMS];
+	size_t np = p->size;
+	for (size_t j = 0; j < np; j++)
+		pv[j] = gsl_vector_get(p, j);
+	for (int i = 0; i < d->n; i++) {
+		const double *xi = d->x + (size_t)i * d->xdim;
+		double w = sqrt(d->w ? d->w[i] : 1.0);
+		double m0 = d->f(pv, xi, d->ctx);
+		for (size_t j = 0; j < np; j++) {
+			double keep = pv[j];
+			double h = 1.5e-8 * (fabs(keep) > d->scale[j] ? fabs(keep) : d->scale[j]);
+			pv[j] = keep + h;
+			double m1 = d->f(pv, xi, d->ctx);
+			pv[j] = keep;
+			gsl_matrix_set(J, (size_t)i, j, w * (m1 - m0) / h);
+		}
 	}
 	return GSL_SUCCESS;
 }
@@ -59,11 +86,13 @@ int fit_nlls(fit_fn f, void *ctx, const double *x, int xdim, const double *y,
 			}
 	}
 	int rc = -1;
-	nlls_data d = { f, ctx, x, y, w, xdim, n };
+	nlls_data d = { f, ctx, x, y, w, xdim, n, { 0 } };
+	for (int j = 0; j < np; j++)
+		d.scale[j] = fabs(p0[j]) > 1e-300 ? fabs(p0[j]) : 1e-8;
 	gsl_multifit_nlinear_fdf fdf;
 	memset(&fdf, 0, sizeof fdf);
 	fdf.f = nlls_f;
-	fdf.df = NULL; /* finite differences */
+	fdf.df = nlls_df;
 	fdf.n = (size_t)n;
 	fdf.p = (size_t)np;
 	fdf.params = &d;

@@ -7,7 +7,10 @@
  * solving model(figure) = B with the algorithm the log ran (its label, --algo, or
  * NCCL's choice in the model). Several logs giving the same figure are combined by
  * inverse-variance weighting, the variance widened by the Birge ratio when they
- * disagree beyond their errors. */
+ * disagree beyond their errors; when they disagree by more than twice their errors
+ * (Birge ratio chi^2/dof > 4) the model's own error dominates, and the plain mean
+ * with its standard error is used instead, so that no one log's tight scatter
+ * decides the figure alone. */
 #include "sim/calib_fit.h"
 #include "calibrate/fit.h"
 #include "calibrate/nccl_log.h"
@@ -35,6 +38,7 @@ typedef struct {
 	int points;
 	double r2min, rms2;
 	char inputs[256];
+	int equal_weights;        /* 1: the logs disagreed; plain mean used */
 } coll_acc;
 
 typedef struct {
@@ -583,8 +587,21 @@ static int combine_colls(fit_ctx *c)
 			for (int k = 0; k < a->n; k++)
 				chi2 += (a->v[k] - v) * (a->v[k] - v) / (a->var[k] > 0 ? a->var[k] : 1e-30);
 			double birge = chi2 / (a->n - 1);
-			if (birge > 1)
+			if (birge > 4) {
+				/* the logs disagree far beyond their own scatter: the model, not
+				 * the measurement, limits this figure, so each log counts once */
+				double m = 0, ss = 0;
+				for (int k = 0; k < a->n; k++)
+					m += a->v[k] / a->n;
+				for (int k = 0; k < a->n; k++)
+					ss += (a->v[k] - m) * (a->v[k] - m);
+				double se2 = ss / (a->n - 1) / a->n;
+				v = m;
+				var = se2 > var ? se2 : var;
+				a->equal_weights = 1;
+			} else if (birge > 1) {
 				var *= birge;
+			}
 		}
 		char keys[2][32];
 		double vals[2] = { v, 0 };
@@ -606,6 +623,13 @@ static int combine_colls(fit_ctx *c)
 			cov[1][1] = 1.0 / Wa;
 			cov[0][1] = cov[1][0] = cross;
 			np = 2;
+		}
+		if (a->n > 1) {
+			char what[96];
+			snprintf(what, sizeof what, "%d logs, %s", a->n,
+				 a->equal_weights ? "disagree: plain mean" : "inverse-variance mean");
+			account(c, "(combined)", what, a->key, v, sqrt(var), a->r2min,
+				sqrt(a->rms2 / (a->points ? a->points : 1)), a->points);
 		}
 		const char *name = strncmp(a->key, "link.", 5) == 0 ? a->key + 5 : a->key;
 		char nm[32];

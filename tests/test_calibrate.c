@@ -6,6 +6,15 @@
  * the 13- and 9-column tables. */
 #include "calibrate/fit.h"
 #include "calibrate/nccl_log.h"
+#include "calibrate/profile_write.h"
+#include "calibrate/suite.h"
+#include "scenarios/catalog.h"
+#include "scenarios/profile_load.h"
+#include "scenarios/scenario.h"
+#include "sim/calib_fit.h"
+#include "sim/run.h"
+#include "sim/uncertainty.h"
+#include "sim/cmd_nccl.h"
 #include "sim/engine/rng.h"
 #include "tests/t.h"
 
@@ -13,7 +22,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 #define NCCL_DIR "../shared/data/nccl/"
 
@@ -476,6 +489,439 @@ static void test_fit_errors(void)
 	T_CHECKF(strstr(err, "positive") != NULL, "%s", err);
 }
 
+/* ---- the suite's results folder fitted into a profile ---- */
+
+/* Known figures of the synthetic H100 results folder. */
+#define SYN_BF16 0.80
+#define SYN_FP8 0.65
+#define SYN_HALF 400.0
+#define SYN_HBM 0.90
+#define SYN_OVH_US 5.0
+#define SYN_IDLE_W 80.0
+#define SYN_DYN_W 600.0
+
+/* Writes a results folder as calibrate/run-node.sh would on an H100 whose true
+ * figures are the SYN_* above, with 1.5% (GEMM), 2% (HBM) and 8 W (power) noise
+ * from a fixed-seed stream. Returns the folder (static buffer). */
+static const char *write_synthetic_suite(int gemm_rows_bad)
+{
+	static char dir[64];
+	snprintf(dir, sizeof dir, "/tmp/capsim-t-suiteXXXXXX");
+	if (!mkdtemp(dir))
+		return NULL;
+	char path[128];
+	rng_set *rs = rng_set_new(2026);
+	rng *r = rng_stream(rs, "suite");
+	FILE *f;
+	snprintf(path, sizeof path, "%s/meta.csv", dir);
+	f = fopen(path, "w");
+	fprintf(f, "key,value\ngpu,NVIDIA H100 80GB HBM3 (synthetic)\ngpus,8\ndriver,550.90.07\ncuda,12.4\nnccl,2.21.5\ndate,2026-11-30\n");
+	fclose(f);
+	snprintf(path, sizeof path, "%s/gemm.csv", dir);
+	f = fopen(path, "w");
+	fprintf(f, "dtype,m,n,k,time_us,tflops\n");
+	static const double dims[] = { 256, 512, 1024, 2048, 4096, 8192, 12288, 16384 };
+	for (int dt = 0; dt < 2; dt++)
+		for (int i = 0; i < 8; i++)
+			for (int j = 0; j < 3; j++) {
+				double m = dims[i], n = dims[(i + j) % 8], k = dims[(i + 3 * j) % 8];
+				double d = cbrt(m * n * k), peak = dt ? 1978.9e12 : 989.4e12;
+				double eff = (dt ? SYN_FP8 : SYN_BF16) * d / (d + SYN_HALF) * (1 + rng_gaussian(r, 0.015));
+				double tfl = eff * peak / 1e12, t_us = 2 * m * n * k / (tfl * 1e12) * 1e6;
+				if (gemm_rows_bad && i == 0 && j == 1)
+					tfl *= 2; /* a row whose TFLOP/s disagree with its time */
+				fprintf(f, "%s,%.0f,%.0f,%.0f,%.6g,%.6g\n", dt ? "fp8" : "bf16", m, n, k, t_us, tfl);
+			}
+	fclose(f);
+	snprintf(path, sizeof path, "%s/hbm.csv", dir);
+	f = fopen(path, "w");
+	fprintf(f, "kind,bytes,time_us,gbps\n");
+	static const char *const kinds[] = { "read", "write", "copy" };
+	for (int kd = 0; kd < 3; kd++)
+		for (double b = 1 << 20; b <= 4294967296.0; b *= 4) {
+			double moved = kd == 2 ? 2 * b : b;
+			double t = (SYN_OVH_US + moved / (SYN_HBM * 3.35e12) * 1e6) * (1 + rng_gaussian(r, 0.02));
+			fprintf(f, "%s,%.0f,%.6g,%.6g\n", kinds[kd], b, t, moved / (t * 1e3));
+		}
+	fclose(f);
+	snprintf(path, sizeof path, "%s/power.csv", dir);
+	f = fopen(path, "w");
+	fprintf(f, "phase,t_s,gpu,power_w,sm_clock_mhz,mem_clock_mhz,temp_c,util_pct\n");
+	static const char *const phases[] = { "idle", "gemm", "hbm", "nccl" };
+	static const double util[] = { 0, 100, 60, 35 };
+	for (int ph = 0; ph < 4; ph++)
+		for (int g = 0; g < 8; g++)
+			for (int s = 0; s < 5; s++) {
+				double u = util[ph] - (ph ? rng_uniform(r) * 10 : 0);
+				if (u < 0)
+					u = 0;
+				double w = SYN_IDLE_W + SYN_DYN_W * u / 100 + rng_gaussian(r, 8);
+				fprintf(f, "%s,%.1f,%d,%.2f,1980,2619,%.0f,%.1f\n", phases[ph], ph * 10 + s * 0.5, g, w,
+					40 + u / 3, u);
+			}
+	fclose(f);
+	rng_set_free(rs);
+	return dir;
+}
+
+static void rm_suite(const char *dir)
+{
+	static const char *const files[] = { "meta.csv", "gemm.csv", "hbm.csv", "p2p.csv", "power.csv" };
+	char path[128];
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+typedef struct {
+	catalog *cat;
+	profile base;
+} fit_env;
+
+static int env_init(fit_env *e)
+{
+	char err[1024];
+	memset(e, 0, sizeof *e);
+	if (catalog_load_dir(catalog_default_dir(), &e->cat, err, sizeof err) != 0 ||
+	    profile_load(profile_default_path(), &e->base, err, sizeof err) != 0) {
+		T_CHECKF(0, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int fit_folder(fit_env *e, const char *dir, profile *out, calib_account *acct, char *err,
+		      size_t errlen)
+{
+	calib_fit_opts o;
+	memset(&o, 0, sizeof o);
+	o.inputs[o.ninputs++] = dir;
+	o.gpu = catalog_gpu(e->cat, "nvidia-h100-sxm");
+	o.base = &e->base;
+	o.name = "synthetic-h100";
+	o.date = "2026-11-30";
+	o.force_algo = -1;
+	return calib_fit(&o, out, acct, err, errlen);
+}
+
+static void check_recovered(const profile_gpu *g, const char *key, double truth, double max_rel_se)
+{
+	const profile_fit *f = profile_fit_of(g, key);
+	T_CHECKF(f != NULL, "no fit for %s", key);
+	if (!f)
+		return;
+	for (int j = 0; j < f->np; j++) {
+		if (strcmp(f->param[j], key) != 0)
+			continue;
+		double v = f->value[j], se = sqrt(f->cov[j][j]);
+		T_CHECKF(fabs(v - truth) <= 3 * se, "%s = %g +- %g, true %g", key, v, se, truth);
+		T_CHECKF(se > 0 && se <= max_rel_se * truth, "%s stderr %g", key, se);
+		double cur;
+		profile_param_get(g, key, &cur);
+		T_NEAR(cur, v, 1e-12); /* the fit's value is the entry's figure */
+	}
+}
+
+static void test_suite_fit_recovers(void)
+{
+	static fit_env e;
+	static profile out;
+	static calib_account acct;
+	if (env_init(&e) != 0)
+		return;
+	const char *dir = write_synthetic_suite(0);
+	char err[2048];
+	int rc = fit_folder(&e, dir, &out, &acct, err, sizeof err);
+	T_CHECKF(rc == 0, "%s", err);
+	if (rc == 0) {
+		const profile_gpu *g = profile_for(&out, "nvidia-h100-sxm");
+		T_CHECK(g && strcmp(g->gpu, "nvidia-h100-sxm") == 0 && g->measured);
+		check_recovered(g, "gemm.bf16", SYN_BF16, 0.02);
+		check_recovered(g, "gemm.fp8", SYN_FP8, 0.02);
+		check_recovered(g, "gemm-half-dim", SYN_HALF, 0.1);
+		check_recovered(g, "hbm", SYN_HBM, 0.02);
+		check_recovered(g, "kernel-overhead", SYN_OVH_US * 1e3, 0.2);
+		check_recovered(g, "power-idle", SYN_IDLE_W, 0.05);
+		check_recovered(g, "power-dynamic", SYN_DYN_W, 0.02);
+		T_EQ_INT(g->nfits, 3);
+		const profile_fit *gf = profile_fit_of(g, "gemm.bf16");
+		T_CHECK(gf && gf->points == 48 && gf->r2 > 0.98 && gf->rel_rms < 0.03);
+		/* untouched figures keep the base profile's values */
+		T_NEAR(g->attn_eff, 0.331, 1e-12);
+		T_NEAR(g->link[LINK_SCALEUP].bw_eff, 0.822, 1e-12);
+		/* provenance: the folder with the meta's hardware, versions and date */
+		T_EQ_INT(out.ninputs, 1);
+		T_CHECK(strstr(out.inputs[0].hardware, "8 x NVIDIA H100") != NULL);
+		T_CHECK(strstr(out.inputs[0].version, "NCCL 2.21.5") != NULL);
+		T_CHECK(strcmp(out.inputs[0].date, "2026-11-30") == 0);
+		T_CHECK(acct.nlines >= 7);
+	}
+	rm_suite(dir);
+	catalog_free(e.cat);
+}
+
+static void test_profile_round_trip(void)
+{
+	static fit_env e;
+	static profile out, back;
+	static calib_account acct;
+	if (env_init(&e) != 0)
+		return;
+	const char *dir = write_synthetic_suite(0);
+	char err[2048], path[128];
+	if (fit_folder(&e, dir, &out, &acct, err, sizeof err) != 0) {
+		T_CHECKF(0, "%s", err);
+		goto done;
+	}
+	snprintf(path, sizeof path, "%s/profile.xml", dir);
+	T_CHECKF(profile_write(path, &out, err, sizeof err) == 0, "%s", err);
+	T_CHECKF(profile_load(path, &back, err, sizeof err) == 0, "%s", err);
+	unlink(path);
+	T_EQ_INT(back.ngpus, out.ngpus);
+	T_EQ_INT(back.ninputs, out.ninputs);
+	T_CHECK(strcmp(back.name, "synthetic-h100") == 0);
+	for (int i = 0; i < out.ngpus && i < back.ngpus; i++) {
+		const profile_gpu *a = &out.gpus[i], *b = &back.gpus[i];
+		T_CHECK(strcmp(a->gpu, b->gpu) == 0);
+		static const char *const keys[] = { "gemm.bf16", "gemm.fp8", "gemm.fp16", "gemm-half-dim", "attention",
+			"hbm", "nvls", "kernel-overhead", "link.scale-up.efficiency", "link.scale-up.alpha",
+			"link.scale-out.efficiency", "link.pcie.alpha", "power-idle", "power-dynamic" };
+		for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+			double x, y;
+			profile_param_get(a, keys[k], &x);
+			profile_param_get(b, keys[k], &y);
+			T_CHECKF(fabs(x - y) <= 1e-8 * fabs(x), "%s %s: %.12g written, %.12g read", a->gpu, keys[k], x, y);
+		}
+		T_NEAR(b->memory_reserve_B, a->memory_reserve_B, 1e-8);
+		T_EQ_INT(b->measured, a->measured);
+		T_EQ_INT(b->nfits, a->nfits);
+		for (int f = 0; f < a->nfits && f < b->nfits; f++) {
+			T_EQ_INT(b->fits[f].np, a->fits[f].np);
+			T_EQ_INT(b->fits[f].points, a->fits[f].points);
+			T_NEAR(b->fits[f].r2, a->fits[f].r2, 1e-6);
+			for (int j = 0; j < a->fits[f].np; j++) {
+				T_CHECK(strcmp(a->fits[f].param[j], b->fits[f].param[j]) == 0);
+				for (int m = 0; m < a->fits[f].np; m++)
+					T_CHECK(fabs(a->fits[f].cov[j][m] - b->fits[f].cov[j][m]) <=
+						1e-8 * fabs(a->fits[f].cov[j][m]) + 1e-300);
+			}
+		}
+	}
+done:
+	rm_suite(dir);
+	catalog_free(e.cat);
+}
+
+static void test_suite_fit_errors(void)
+{
+	static fit_env e;
+	static profile out;
+	static calib_account acct;
+	if (env_init(&e) != 0)
+		return;
+	char err[2048], want[128];
+	/* inconsistent data: a TFLOP/s figure that disagrees with its time */
+	const char *dir = write_synthetic_suite(1);
+	T_CHECK(fit_folder(&e, dir, &out, &acct, err, sizeof err) == -1);
+	snprintf(want, sizeof want, "%s/gemm.csv:3: inconsistent", dir);
+	T_CHECKF(strstr(err, want) != NULL, "%s", err);
+	/* too few points: two HBM rows for two parameters */
+	char path[128];
+	snprintf(path, sizeof path, "%s/gemm.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/power.csv", dir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/hbm.csv", dir);
+	FILE *f = fopen(path, "w");
+	fprintf(f, "kind,bytes,time_us,gbps\nread,1048576,10,104.8576\nread,2097152,15,139.81\n");
+	fclose(f);
+	T_CHECK(fit_folder(&e, dir, &out, &acct, err, sizeof err) == -1);
+	T_CHECKF(strstr(err, "hbm.csv") && strstr(err, "too few points: 2 for 2 parameters"), "%s", err);
+	/* a missing column names the file and what was expected */
+	f = fopen(path, "w");
+	fprintf(f, "kind,bytes,time\nread,1,1\n");
+	fclose(f);
+	T_CHECK(fit_folder(&e, dir, &out, &acct, err, sizeof err) == -1);
+	T_CHECKF(strstr(err, "hbm.csv:1: header has no column \"time_us\"") != NULL, "%s", err);
+	/* an HBM figure above the catalog peak */
+	f = fopen(path, "w");
+	fprintf(f, "kind,bytes,time_us,gbps\n");
+	for (double b = 1 << 20; b < 1e10; b *= 4)
+		fprintf(f, "read,%.0f,%.6g,%.6g\n", b, b / 4e12 * 1e6, 4000.0);
+	fclose(f);
+	T_CHECK(fit_folder(&e, dir, &out, &acct, err, sizeof err) == -1);
+	T_CHECKF(strstr(err, "inconsistent") && strstr(err, "above the catalog peak"), "%s", err);
+	rm_suite(dir);
+	T_CHECK(fit_folder(&e, "/nonexistent/results", &out, &acct, err, sizeof err) == -1);
+	T_CHECKF(strstr(err, "/nonexistent/results: cannot open") != NULL, "%s", err);
+	catalog_free(e.cat);
+}
+
+static void test_fitted_logs_map_through_model(void)
+{
+	/* the shipped H100 profile's NVLS figure was fitted from the logs: the model,
+	 * run with it, gives the logs' plateau back */
+	char err[2048];
+	scenario *sc = NULL;
+	if (scenario_load(t_src("tests/nccl/h100-8-nvlink.xml"), &sc, err, sizeof err) != 0) {
+		T_CHECKF(0, "%s", err);
+		return;
+	}
+	profile *p = calloc(1, sizeof *p);
+	T_CHECKF(profile_load(t_src("calibrate/profiles/h100-sxm-nvswitch.xml"), p, err, sizeof err) == 0, "%s", err);
+	const profile_gpu *g = profile_for(p, "nvidia-h100-sxm");
+	const profile_fit *f = g ? profile_fit_of(g, "nvls") : NULL;
+	T_CHECK(f != NULL && f->points >= 10);
+	if (f) {
+		/* 3 logs: 8 GPUs 2 GiB busbw 470.73 (algbw 269.0), 16 GPUs 468, Azure 478.9 */
+		T_CHECK(g->nvls_eff > 0.54 && g->nvls_eff < 0.62);
+		T_CHECK(sqrt(f->cov[0][0]) < 0.02);
+		sc->prof = *p;
+		/* each log's largest size: the 8-GPU one within 3%, every one within 7% */
+		static const char *const logs[] = { "nccl_allreduce_8xH100_nvlink_bitdeer.txt",
+						    "nccl_allreduce_16xH100_2node_ib8hca_bitdeer.txt" };
+		for (int i = 0; i < 2; i++) {
+			nccl_log l;
+			char path[256];
+			snprintf(path, sizeof path, NCCL_DIR "%s", logs[i]);
+			if (read_log(path, &l) != 0)
+				continue;
+			scenario *s2 = NULL;
+			if (scenario_load(t_src(i ? "tests/nccl/h100-16-ib.xml" : "tests/nccl/h100-8-nvlink.xml"), &s2, err,
+					  sizeof err) == 0) {
+				s2->prof = *p;
+				nccl_sweep sw;
+				T_CHECKF(nccl_sweep_init(s2, "all_reduce", l.nranks, -1, &sw, err, sizeof err) == 0, "%s", err);
+				double us, alg, bus;
+				int a, pr;
+				const nccl_log_row *big = &l.rows[l.nrows - 1];
+				T_CHECK(nccl_predict(&sw, big->bytes, &us, &alg, &bus, &a, &pr) == 0);
+				T_NEAR(bus, big->oop_busbw_GBps, i ? 0.07 : 0.03);
+				scenario_free(s2);
+			}
+			nccl_log_free(&l);
+		}
+	}
+	free(p);
+	scenario_free(sc);
+}
+
+static void test_prediction_moves_with_profile(void)
+{
+	char err[2048];
+	scenario *sc = NULL;
+	if (scenario_load(t_src("tests/calibrate/h100-64-fitted.xml"), &sc, err, sizeof err) != 0) {
+		T_CHECKF(0, "%s", err);
+		return;
+	}
+	static run_results a, b, c;
+	T_CHECKF(run_scenario(sc, &a, err, sizeof err) == 0, "%s", err);
+	T_CHECK(strcmp(a.calibration.profile, "h100-sxm-nvswitch") == 0);
+	T_CHECK(strcmp(a.calibration.entry, "nvidia-h100-sxm") == 0);
+	int fitted = 0;
+	for (int i = 0; i < a.calibration.nfig; i++)
+		if (strcmp(a.calibration.fig[i].key, "nvls") == 0)
+			fitted = strcmp(a.calibration.fig[i].status, "fitted") == 0 && a.calibration.fig[i].stderr_ > 0;
+	T_CHECK(fitted);
+	profile_gpu *g = NULL;
+	for (int i = 0; i < sc->prof.ngpus; i++)
+		if (strcmp(sc->prof.gpus[i].gpu, "nvidia-h100-sxm") == 0)
+			g = &sc->prof.gpus[i];
+	T_CHECK(g != NULL);
+	if (!g)
+		goto done;
+	/* lower GEMM efficiency: more compute time, a longer step */
+	double eff = g->gemm_eff[DT_BF16];
+	g->gemm_eff[DT_BF16] = eff * 0.8;
+	T_CHECKF(run_scenario(sc, &b, err, sizeof err) == 0, "%s", err);
+	T_CHECKF(b.training.compute_s > a.training.compute_s * 1.1, "compute %g -> %g", a.training.compute_s,
+		 b.training.compute_s);
+	T_CHECK(b.training.step_time_s > a.training.step_time_s * 1.1);
+	g->gemm_eff[DT_BF16] = eff;
+	/* lower NVLS efficiency: slower tensor-parallel all-reduces */
+	g->nvls_eff *= 0.5;
+	T_CHECKF(run_scenario(sc, &c, err, sizeof err) == 0, "%s", err);
+	T_CHECKF(c.training.tp_comm_s > a.training.tp_comm_s, "tp comm %g -> %g", a.training.tp_comm_s,
+		 c.training.tp_comm_s);
+	T_CHECK(c.training.step_time_s > a.training.step_time_s);
+done:
+	scenario_free(sc);
+}
+
+static void test_uncertainty_draws_follow_covariance(void)
+{
+	profile_gpu g;
+	memset(&g, 0, sizeof g);
+	g.gemm_eff[DT_BF16] = 0.7;
+	g.gemm_half_dim = 300;
+	g.nfits = 1;
+	profile_fit *f = &g.fits[0];
+	f->np = 2;
+	snprintf(f->param[0], 32, "gemm.bf16");
+	snprintf(f->param[1], 32, "gemm-half-dim");
+	f->value[0] = 0.7;
+	f->value[1] = 300;
+	f->cov[0][0] = 1e-4;          /* se 0.01 */
+	f->cov[1][1] = 400;           /* se 20 */
+	f->cov[0][1] = f->cov[1][0] = 0.8 * 0.01 * 20; /* correlation 0.8 */
+	rng_set *rs = rng_set_new(11);
+	rng *r = rng_stream(rs, "draw");
+	double s0 = 0, s1 = 0, s00 = 0, s11 = 0, s01 = 0;
+	int n = 20000;
+	for (int i = 0; i < n; i++) {
+		profile_gpu c = g;
+		T_EQ_INT(uncertainty_draw(&c, r), 2);
+		double x = c.gemm_eff[DT_BF16], y = c.gemm_half_dim;
+		s0 += x; s1 += y; s00 += x * x; s11 += y * y; s01 += x * y;
+	}
+	double m0 = s0 / n, m1 = s1 / n;
+	double v0 = s00 / n - m0 * m0, v1 = s11 / n - m1 * m1, c01 = s01 / n - m0 * m1;
+	T_NEAR(m0, 0.7, 0.002);
+	T_NEAR(m1, 300, 0.005);
+	T_NEAR(sqrt(v0), 0.01, 0.03);
+	T_NEAR(sqrt(v1), 20, 0.03);
+	T_NEAR(c01 / sqrt(v0 * v1), 0.8, 0.03);
+	rng_set_free(rs);
+}
+
+static void test_uncertainty_percentiles(void)
+{
+	char err[2048];
+	scenario *sc = NULL;
+	if (scenario_load(t_src("tests/calibrate/h100-64-fitted.xml"), &sc, err, sizeof err) != 0) {
+		T_CHECKF(0, "%s", err);
+		return;
+	}
+	/* widen the NVLS fit so the spread is visible */
+	for (int i = 0; i < sc->prof.ngpus; i++)
+		for (int k = 0; k < sc->prof.gpus[i].nfits; k++)
+			if (strcmp(sc->prof.gpus[i].fits[k].name, "nvls") == 0)
+				sc->prof.gpus[i].fits[k].cov[0][0] = 0.05 * 0.05;
+	uncertainty_results u1, u2;
+	T_CHECKF(uncertainty_run(sc, 12, 5, &u1, err, sizeof err) == 0, "%s", err);
+	T_CHECK(u1.present && u1.samples == 12 && u1.nparams >= 1);
+	T_CHECK(u1.step_p10_s < u1.step_p50_s && u1.step_p50_s < u1.step_p90_s);
+	T_CHECK(u1.ttt_p10_days < u1.ttt_p90_days);
+#ifdef _OPENMP
+	int threads = omp_get_max_threads();
+	omp_set_num_threads(threads > 1 ? 1 : 3);
+#endif
+	T_CHECKF(uncertainty_run(sc, 12, 5, &u2, err, sizeof err) == 0, "%s", err);
+#ifdef _OPENMP
+	omp_set_num_threads(threads);
+#endif
+	T_CHECK(u1.step_p10_s == u2.step_p10_s && u1.step_p50_s == u2.step_p50_s && u1.step_p90_s == u2.step_p90_s);
+	T_CHECK(u1.ttt_p50_days == u2.ttt_p50_days);
+	/* a profile with no fits has nothing to sample */
+	for (int i = 0; i < sc->prof.ngpus; i++)
+		sc->prof.gpus[i].nfits = 0;
+	T_CHECK(uncertainty_run(sc, 4, 5, &u2, err, sizeof err) == -1);
+	T_CHECKF(strstr(err, "no fitted figures") != NULL, "%s", err);
+	scenario_free(sc);
+}
+
 int main(void)
 {
 	T_RUN(test_log_a100_16_roce);
@@ -496,5 +942,12 @@ int main(void)
 	T_RUN(test_fit_alpha_beta_recovers);
 	T_RUN(test_fit_power_recovers);
 	T_RUN(test_fit_errors);
+	T_RUN(test_suite_fit_recovers);
+	T_RUN(test_profile_round_trip);
+	T_RUN(test_suite_fit_errors);
+	T_RUN(test_fitted_logs_map_through_model);
+	T_RUN(test_prediction_moves_with_profile);
+	T_RUN(test_uncertainty_draws_follow_covariance);
+	T_RUN(test_uncertainty_percentiles);
 	return t_done();
 }
