@@ -24,7 +24,7 @@ static int cal_usage(const char *msg)
 	fprintf(stderr,
 		"usage: capsim calibrate fit INPUT... -o PROFILE.xml [--scenario FILE.xml] [--gpu ID]...\n"
 		"                            [--base PROFILE.xml] [--name NAME] [--date YYYY-MM-DD] [--algo A]\n"
-		"       capsim calibrate compare LOG --scenario FILE.xml [--algo A]\n"
+		"       capsim calibrate compare LOG --scenario FILE.xml [--profile PROFILE.xml] [--algo A]\n"
 		"  INPUT: a results folder of calibrate/run-node.sh, an nccl-tests log, or a\n"
 		"         tabulated busbw CSV with the column picked as FILE#TEXT-OF-ITS-LABEL\n");
 	return 2;
@@ -181,10 +181,12 @@ static int cmp_double(const void *a, const void *b)
 
 static int cmd_compare(int argc, char **argv)
 {
-	const char *log = NULL, *scen = NULL, *algo = NULL;
+	const char *log = NULL, *scen = NULL, *algo = NULL, *prof = NULL;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--scenario") == 0 && i + 1 < argc)
 			scen = argv[++i];
+		else if (strcmp(argv[i], "--profile") == 0 && i + 1 < argc)
+			prof = argv[++i];
 		else if (strcmp(argv[i], "--algo") == 0 && i + 1 < argc)
 			algo = argv[++i];
 		else if (argv[i][0] == '-')
@@ -229,6 +231,10 @@ static int cmd_compare(int argc, char **argv)
 		fprintf(stderr, "capsim: %s\n", err);
 		goto done;
 	}
+	if (prof && profile_load(prof, &sc->prof, err, sizeof err) != 0) {
+		fprintf(stderr, "capsim: %s\n", err);
+		goto done;
+	}
 	int ranks = l->nranks ? l->nranks : l->nranks_bw;
 	if (ranks < 1) {
 		fprintf(stderr, "capsim: %s: the log states no rank count\n", path);
@@ -245,7 +251,7 @@ static int cmd_compare(int argc, char **argv)
 		goto done;
 	}
 	int ne = 0;
-	printf("# %s (%s, %d ranks) against %s\n", path, l->op, ranks, scen);
+	printf("# %s (%s, %d ranks) against %s, profile %s\n", path, l->op, ranks, scen, sc->prof.name);
 	printf("%14s %12s %12s %12s %12s %9s  %s\n", "size (B)", "meas us", "model us", "meas busbw",
 	       "model busbw", "error", "algo/proto");
 	for (int i = 0; i < l->nrows; i++) {
@@ -259,9 +265,14 @@ static int cmd_compare(int argc, char **argv)
 			goto done;
 		}
 		double e = meas_bus > 0 ? (bus - meas_bus) / meas_bus : (double)NAN;
-		printf("%14.0f %12.2f %12.2f %12.2f %12.2f %8.1f%%  %s/%s\n", r->bytes, meas_t, us, meas_bus, bus,
-		       100 * e, coll_algo_name((coll_algo)a), coll_proto_name((coll_proto)p));
-		if (r->bytes >= 1048576 && isfinite(e))
+		char es[32];
+		if (isfinite(e) && meas_bus >= 0.1)
+			snprintf(es, sizeof es, "%8.1f%%", 100 * e);
+		else
+			snprintf(es, sizeof es, "%9s", "-"); /* below the log's 0.01 GB/s print resolution */
+		printf("%14.0f %12.2f %12.2f %12.2f %12.2f %s  %s/%s\n", r->bytes, meas_t, us, meas_bus, bus, es,
+		       coll_algo_name((coll_algo)a), coll_proto_name((coll_proto)p));
+		if (r->bytes >= 1048576 && isfinite(e) && meas_bus >= 0.1)
 			errs[ne++] = fabs(e);
 	}
 	if (ne) {
