@@ -50,6 +50,8 @@ typedef struct {
 	int nacc;
 	profile_fit fits[PROFILE_MAX_FITS];
 	int nfits;
+	profile_fit p2p;          /* scale-up link from p2p.csv, used when no collective log gives it */
+	int have_p2p;
 	char *err;
 	size_t errlen;
 } fit_ctx;
@@ -280,6 +282,66 @@ static int fit_suite_power(fit_ctx *c, const suite_results *r)
 done:
 	free(u);
 	free(w);
+	return rc;
+}
+
+/* Peer-to-peer copies between GPU pairs: t = alpha + bytes / B over every pair
+ * gives the scale-up link's efficiency (B / line rate) and message latency. */
+static int fit_suite_p2p(fit_ctx *c, const suite_results *r)
+{
+	char path[600];
+	snprintf(path, sizeof path, "%s/p2p.csv", r->dir);
+	const calib_fit_opts *o = c->o;
+	const hw_scaleup *su = o->sc ? o->sc->cl.groups[0].scaleup : NULL;
+	if (!su || su->bw_Bps <= 0 || su->kind == SCALEUP_PCIE)
+		return 0; /* the line rate is unknown: nothing to take a fraction of */
+	double *b = malloc((size_t)r->np2p * sizeof *b), *t = malloc((size_t)r->np2p * sizeof *t);
+	int n = 0, rc = -1;
+	if (!b || !t) {
+		snprintf(c->err, c->errlen, "%s: out of memory", path);
+		goto done;
+	}
+	for (int i = 0; i < r->np2p; i++)
+		if (r->p2p[i].src != r->p2p[i].dst) {
+			b[n] = r->p2p[i].gbps * r->p2p[i].time_us * 1e3;
+			t[n++] = r->p2p[i].time_us;
+		}
+	fit_result f;
+	char why[256];
+	if (fit_alpha_beta(b, t, n, 0, &f, why, sizeof why) != 0) {
+		snprintf(c->err, c->errlen, "%s: peer-to-peer fit: %s", path, why);
+		goto done;
+	}
+	double ds = 1e9 / su->bw_Bps, eff = f.p[1] * ds;
+	if (eff > 1.02) {
+		snprintf(c->err, c->errlen, "%s: inconsistent: peer-to-peer %.1f GB/s is above %s's %.1f GB/s",
+			 path, f.p[1], su->id, su->bw_Bps / 1e9);
+		goto done;
+	}
+	profile_fit *p = &c->p2p;
+	memset(p, 0, sizeof *p);
+	snprintf(p->name, sizeof p->name, "scale-up-p2p");
+	snprintf(p->inputs, sizeof p->inputs, "%.255s", path);
+	p->points = n;
+	p->r2 = f.r2;
+	p->rel_rms = f.rel_rms;
+	p->np = f.p[0] > 0 ? 2 : 1;
+	snprintf(p->param[0], sizeof p->param[0], "link.scale-up.efficiency");
+	snprintf(p->param[1], sizeof p->param[1], "link.scale-up.alpha");
+	p->value[0] = eff;
+	p->value[1] = f.p[0] * 1e3;
+	p->cov[0][0] = f.cov[1][1] * ds * ds;
+	p->cov[1][1] = f.cov[0][0] * 1e6;
+	p->cov[0][1] = p->cov[1][0] = f.cov[0][1] * ds * 1e3;
+	c->have_p2p = 1;
+	account(c, path, "peer-to-peer copies", p->param[0], eff, sqrt(p->cov[0][0]), f.r2, f.rel_rms, n);
+	if (p->np == 2)
+		account(c, path, "peer-to-peer copies", p->param[1], p->value[1], sqrt(p->cov[1][1]), f.r2,
+			f.rel_rms, n);
+	rc = 0;
+done:
+	free(b);
+	free(t);
 	return rc;
 }
 
@@ -704,6 +766,8 @@ static int fit_suite_dir(fit_ctx *c, const char *dir, const hw_gpu *gpu)
 		goto done;
 	if (r.npower && fit_suite_power(c, &r) != 0)
 		goto done;
+	if (r.np2p && fit_suite_p2p(c, &r) != 0)
+		goto done;
 	for (int i = 0; i < r.nnccl; i++)
 		if (fit_log_file(c, r.nccl[i]) != 0)
 			goto done;
@@ -774,6 +838,25 @@ int calib_fit(const calib_fit_opts *o, profile *out, calib_account *acct, char *
 	}
 	if (combine_colls(c) != 0)
 		goto done;
+	if (c->have_p2p) {
+		int from_logs = 0;
+		for (int i = 0; i < c->nacc; i++)
+			if (strcmp(c->acc[i].key, "link.scale-up.efficiency") == 0)
+				from_logs = 1;
+		if (!from_logs) {
+			const profile_fit *pf = &c->p2p;
+			char keys[2][32];
+			double cov[2][FIT_MAX_PARAMS];
+			for (int a = 0; a < pf->np; a++) {
+				snprintf(keys[a], 32, "%s", pf->param[a]);
+				for (int b = 0; b < pf->np; b++)
+					cov[a][b] = pf->cov[a][b];
+			}
+			if (add_fit(c, pf->name, pf->inputs, pf->points, pf->r2, pf->rel_rms, pf->np,
+				    (const char (*)[32])keys, pf->value, cov) != 0)
+				goto done;
+		}
+	}
 	if (c->nfits == 0) {
 		snprintf(err, errlen, "nothing to fit in the inputs");
 		goto done;

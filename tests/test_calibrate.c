@@ -499,6 +499,8 @@ static void test_fit_errors(void)
 #define SYN_OVH_US 5.0
 #define SYN_IDLE_W 80.0
 #define SYN_DYN_W 600.0
+#define SYN_P2P 0.85
+#define SYN_P2P_US 8.0
 
 /* Writes a results folder as calibrate/run-node.sh would on an H100 whose true
  * figures are the SYN_* above, with 1.5% (GEMM), 2% (HBM) and 8 W (power) noise
@@ -543,6 +545,18 @@ static const char *write_synthetic_suite(int gemm_rows_bad)
 			double t = (SYN_OVH_US + moved / (SYN_HBM * 3.35e12) * 1e6) * (1 + rng_gaussian(r, 0.02));
 			fprintf(f, "%s,%.0f,%.6g,%.6g\n", kinds[kd], b, t, moved / (t * 1e3));
 		}
+	fclose(f);
+	snprintf(path, sizeof path, "%s/p2p.csv", dir);
+	f = fopen(path, "w");
+	fprintf(f, "src,dst,bytes,time_us,gbps\n");
+	for (int a = 0; a < 8; a++)
+		for (int b2 = 0; b2 < 8; b2++)
+			for (double b = 4096; b <= 1073741824.0; b *= 16) {
+				if (a == b2)
+					continue;
+				double t = (SYN_P2P_US + b / (SYN_P2P * 450e9) * 1e6) * (1 + rng_gaussian(r, 0.02));
+				fprintf(f, "%d,%d,%.0f,%.6g,%.6g\n", a, b2, b, t, b / (t * 1e3));
+			}
 	fclose(f);
 	snprintf(path, sizeof path, "%s/power.csv", dir);
 	f = fopen(path, "w");
@@ -659,6 +673,44 @@ static void test_suite_fit_recovers(void)
 		T_CHECK(acct.nlines >= 7);
 	}
 	rm_suite(dir);
+	catalog_free(e.cat);
+}
+
+static void test_suite_p2p_with_system(void)
+{
+	/* with the system described, p2p.csv gives the scale-up link (450 GB/s NVLink4) */
+	static fit_env e;
+	static profile out;
+	static calib_account acct;
+	if (env_init(&e) != 0)
+		return;
+	char err[2048];
+	scenario *sc = NULL;
+	if (scenario_load(t_src("tests/nccl/h100-8-nvlink.xml"), &sc, err, sizeof err) != 0) {
+		T_CHECKF(0, "%s", err);
+		catalog_free(e.cat);
+		return;
+	}
+	const char *dir = write_synthetic_suite(0);
+	calib_fit_opts o;
+	memset(&o, 0, sizeof o);
+	o.inputs[o.ninputs++] = dir;
+	o.sc = sc;
+	o.base = &e.base;
+	o.name = "synthetic-h100";
+	o.date = "2026-11-30";
+	o.force_algo = -1;
+	int rc = calib_fit(&o, &out, &acct, err, sizeof err);
+	T_CHECKF(rc == 0, "%s", err);
+	if (rc == 0) {
+		const profile_gpu *g = profile_for(&out, "nvidia-h100-sxm");
+		check_recovered(g, "link.scale-up.efficiency", SYN_P2P, 0.01);
+		check_recovered(g, "link.scale-up.alpha", SYN_P2P_US * 1e3, 0.05);
+		T_CHECK(g->link[LINK_SCALEUP].measured);
+		T_EQ_INT(g->nfits, 4);
+	}
+	rm_suite(dir);
+	scenario_free(sc);
 	catalog_free(e.cat);
 }
 
@@ -943,6 +995,7 @@ int main(void)
 	T_RUN(test_fit_power_recovers);
 	T_RUN(test_fit_errors);
 	T_RUN(test_suite_fit_recovers);
+	T_RUN(test_suite_p2p_with_system);
 	T_RUN(test_profile_round_trip);
 	T_RUN(test_suite_fit_errors);
 	T_RUN(test_fitted_logs_map_through_model);
