@@ -2,6 +2,7 @@
  *
  * Numbers are printed with %.6g (deterministic, locale-independent for C). */
 #include "reports/report.h"
+#include "reports/calib_report.h"
 
 static void str(FILE *f, const char *s)
 {
@@ -88,5 +89,6 @@ void report_json(FILE *f, const run_results *r)
 		}
 		fprintf(f, "\n  ]");
 	}
+	report_json_calibration(f, r);
 	fprintf(f, "\n}\n");
 }

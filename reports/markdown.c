@@ -1,5 +1,6 @@
 /* markdown.c -- report.md and the short summary printed by `capsim run`. */
 #include "reports/report.h"
+#include "reports/calib_report.h"
 
 static double pct(double part, double whole)
 {
@@ -29,6 +30,7 @@ void report_summary(FILE *f, const run_results *r)
 	if (t->claim_days > 0)
 		fprintf(f, " (claimed: %.0f days)", t->claim_days);
 	fprintf(f, "\n");
+	report_summary_uncertainty(f, r);
 }
 
 static void claim_rows(FILE *f, const train_results *t)
@@ -107,4 +109,5 @@ void report_markdown(FILE *f, const run_results *r)
 		t->attn_eff, t->hbm_eff);
 	fprintf(f, "- MFU counts model FLOPs (forward and backward, attention included, no recompute) over the dense %s peak.\n",
 		t->precision);
+	report_md_calibration(f, r);
 }

@@ -52,6 +52,33 @@ typedef struct {
 
 #define RESULTS_BOM_MAX 32
 
+/* The calibration behind the numbers: which profile and entry, and for each
+ * efficiency whether it was fitted, measured, derived by hand or defaulted. */
+#define RESULTS_CALIB_FIGS 16
+typedef struct {
+	int present;
+	char profile[64], file[512];
+	char entry[64];           /* the GPU entry used; "*" when the GPU has none of its own */
+	int nfig;
+	struct {
+		char key[32];
+		double value;
+		double stderr_;       /* from the fit's covariance; 0 when not fitted */
+		char status[16];      /* "fitted", "measured", "derived", "defaulted" */
+	} fig[RESULTS_CALIB_FIGS];
+} calib_results;
+
+/* `run --uncertainty N`: percentiles over N runs with profile figures drawn from
+ * their fits' covariances. */
+typedef struct {
+	int present;
+	int samples, threads;
+	uint64_t seed;
+	int nparams;              /* profile figures sampled */
+	double step_p10_s, step_p50_s, step_p90_s;
+	double ttt_p10_days, ttt_p50_days, ttt_p90_days;
+} uncertainty_results;
+
 typedef struct {
 	char scenario[128];
 	char description[512];
@@ -59,6 +86,8 @@ typedef struct {
 	train_results training;
 	bom_result bom[RESULTS_BOM_MAX];  /* the cluster's bill of materials */
 	int nbom;
+	calib_results calibration;
+	uncertainty_results uncertainty;
 } run_results;
 
 #endif

@@ -1,5 +1,6 @@
 /* run.c -- one design point: scenario -> layout -> step simulation -> results. */
 #include "sim/run.h"
+#include "sim/calib_results.h"
 #include "models/autopar.h"
 #include "models/gpu.h"
 #include "models/layout.h"
@@ -224,5 +225,7 @@ int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen)
 		return -1;
 	}
 	fill_results(sc, &pl, &sr, step_analytic_s(&in), &r->training);
+	calib_results_fill(&sc->prof, pl.gm.eff, pl.g->gpu->id, pl.gm.dt, pl.gm.gemm_eff_defaulted,
+			   &r->calibration);
 	return run_bom(sc, r, err, errlen);
 }
