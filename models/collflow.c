@@ -42,7 +42,7 @@ typedef struct {
 struct collflow {
 	sim *s;
 	flow_net *fn;
-	const net *n;
+	net *n;
 	coll_run **runs;
 	int32_t nruns, runs_cap, free_head;
 	int running;
@@ -52,7 +52,7 @@ struct collflow {
 	int32_t scratch_cap;
 };
 
-collflow *collflow_new(sim *s, flow_net *fn, const net *n)
+collflow *collflow_new(sim *s, flow_net *fn, net *n)
 {
 	collflow *cf = pool_xrealloc(NULL, sizeof *cf);
 	memset(cf, 0, sizeof *cf);
@@ -173,7 +173,7 @@ static int group_domains(collflow *cf, const int *ranks, int n)
 }
 
 /* Distinct NIC ports the ranks of domain 0 use: NCCL opens a ring channel per NIC. */
-static int nics_used(const collflow *cf, int len)
+static int nics_used(collflow *cf, int len)
 {
 	int count = 0;
 	for (int i = 0; i < len; i++) {

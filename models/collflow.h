@@ -19,14 +19,17 @@
 typedef struct collflow collflow;
 
 /* Chunks each transfer is cut into at most; a chunk follows the previous one on
- * the same edge, as NCCL's pipelined slices do. */
-#define COLLFLOW_MAX_CHUNKS 4
-/* The smallest chunk worth a flow of its own (NCCL's default buffer is 4 MiB). */
-#define COLLFLOW_CHUNK_BYTES (4.0 * 1024 * 1024)
+ * the same edge, as NCCL's pipelined slices do, so a collective that starts while
+ * another holds a link takes its share chunk by chunk. Under fluid max-min sharing
+ * more chunks change no finish time, only the event count, so transfers are cut
+ * only when large. */
+#define COLLFLOW_MAX_CHUNKS 2
+/* The smallest chunk worth a flow of its own. */
+#define COLLFLOW_CHUNK_BYTES (64.0 * 1024 * 1024)
 
 /* A runner of collectives on `n`'s links in `fn`, scheduling on `s` (all of which
  * must outlive it). Never returns NULL (aborts if memory runs out). */
-collflow *collflow_new(sim *s, flow_net *fn, const net *n);
+collflow *collflow_new(sim *s, flow_net *fn, net *n);
 /* Frees the runner; collectives still running are dropped without calling done. */
 void collflow_free(collflow *cf);
 

@@ -31,6 +31,8 @@ struct net {
 	int pod_leaves, pods, aggs_per_pod;  /* three tiers: leaf_fan == aggs_per_pod */
 	int agg_fan;                         /* logical cores above each aggregation switch */
 	int dmodk;                           /* 1: destination-based routing (InfiniBand) */
+	double up_Bps, nic_Bps, port_Bps;    /* a scale-up port, a NIC, a switch cable */
+	int leaf_cables, agg_cables;         /* uplinks of a leaf, of an aggregation switch */
 	link_id *agg_up, *agg_down;          /* [pods * aggs_per_pod * agg_fan] */
 	net_shape shape;
 };
@@ -58,27 +60,22 @@ void net_free(net *n)
 	free(n);
 }
 
-static link_id add_link(net *n, double Bps)
+/* The link in slot `*slot`, added to the flow network on first use (a simulation
+ * touches few of a large fabric's links, and memory per GPU matters at scale). */
+static link_id use(net *n, link_id *slot, double Bps)
 {
-	link_id l = flow_link_add(n->fn, Bps, 0);
-	n->shape.links++;
-	return l;
+	if (*slot < 0) {
+		*slot = flow_link_add(n->fn, Bps, 0);
+		n->shape.links++;
+	}
+	return *slot;
 }
 
-/* Up/down link pairs from each of `count` lower switches to `fan` logical upper
- * ones, `cables` cables each lower switch, `port_Bps` a cable. */
-static void wire_tier(net *n, int count, int fan, int cables, double port_Bps,
-		      link_id **up, link_id **down)
+/* Capacity of the link from lower switch slot j of a tier to its j-th logical upper
+ * switch: `cables` spread as evenly as they go over `fan`. */
+static double tier_Bps(int cables, int fan, int j, double port_Bps)
 {
-	*up = links_alloc((size_t)count * (size_t)fan);
-	*down = links_alloc((size_t)count * (size_t)fan);
-	for (int i = 0; i < count; i++)
-		for (int j = 0; j < fan; j++) {
-			/* spread the cables as evenly as they go */
-			int c = cables / fan + (j < cables % fan);
-			(*up)[(size_t)i * fan + j] = add_link(n, c * port_Bps);
-			(*down)[(size_t)i * fan + j] = add_link(n, c * port_Bps);
-		}
+	return (cables / fan + (j < cables % fan)) * port_Bps;
 }
 
 static int wire_fabric(net *n, const cluster_scaleout *so, const profile_gpu *eff,
@@ -96,14 +93,12 @@ static int wire_fabric(net *n, const cluster_scaleout *so, const profile_gpu *ef
 	size_t ports = (size_t)n->nodes * (size_t)n->nics;
 	n->nic_up = links_alloc(ports);
 	n->nic_down = links_alloc(ports);
-	for (size_t i = 0; i < ports; i++) {
-		n->nic_up[i] = add_link(n, nic_Bps);
-		n->nic_down[i] = add_link(n, nic_Bps);
-	}
+	n->nic_Bps = nic_Bps;
 	double port_Bps = so->sw->port_rate_bps / 8.0;
 	if (so->fabric->rate_bps > 0 && so->fabric->rate_bps / 8.0 < port_Bps)
 		port_Bps = so->fabric->rate_bps / 8.0;
 	port_Bps *= eff->link[LINK_SCALEOUT].bw_eff;
+	n->port_Bps = port_Bps;
 	n->shape.leaves = n->leaves;
 	n->shape.nic_Bps = nic_Bps;
 	n->shape.leaf_down_Bps = t.down_per_leaf * nic_Bps;
@@ -113,7 +108,9 @@ static int wire_fabric(net *n, const cluster_scaleout *so, const profile_gpu *ef
 	n->shape.leaf_up_Bps = up * port_Bps;
 	if (t.tiers == 2) {
 		n->leaf_fan = up < t.switches[1] ? up : t.switches[1];
-		wire_tier(n, n->leaves, n->leaf_fan, up, port_Bps, &n->leaf_up, &n->leaf_down);
+		n->leaf_cables = up;
+		n->leaf_up = links_alloc((size_t)n->leaves * n->leaf_fan);
+		n->leaf_down = links_alloc((size_t)n->leaves * n->leaf_fan);
 		n->shape.spines = t.switches[1];
 		return 0;
 	}
@@ -122,10 +119,14 @@ static int wire_fabric(net *n, const cluster_scaleout *so, const profile_gpu *ef
 	n->pods = (n->leaves + half - 1) / half;
 	n->aggs_per_pod = (half * up + half - 1) / half;
 	n->leaf_fan = n->aggs_per_pod;
-	wire_tier(n, n->leaves, n->leaf_fan, up, port_Bps, &n->leaf_up, &n->leaf_down);
+	n->leaf_cables = up;
+	n->leaf_up = links_alloc((size_t)n->leaves * n->leaf_fan);
+	n->leaf_down = links_alloc((size_t)n->leaves * n->leaf_fan);
 	int aggs = n->pods * n->aggs_per_pod;
 	n->agg_fan = half < t.switches[2] ? half : t.switches[2];
-	wire_tier(n, aggs, n->agg_fan, half, port_Bps, &n->agg_up, &n->agg_down);
+	n->agg_cables = half;
+	n->agg_up = links_alloc((size_t)aggs * n->agg_fan);
+	n->agg_down = links_alloc((size_t)aggs * n->agg_fan);
 	n->shape.spines = aggs;
 	n->shape.cores = t.switches[2];
 	return 0;
@@ -149,12 +150,9 @@ int net_build(const cluster_nodes *g, const cluster_scaleout *so, const profile_
 	int pcie = !su || su->kind == SCALEUP_PCIE || su->kind == SCALEUP_NONE;
 	double up_Bps = su && su->bw_Bps > 0 ? su->bw_Bps : g->node->pcie_bw_Bps;
 	up_Bps *= eff->link[pcie ? LINK_PCIE : LINK_SCALEUP].bw_eff;
+	n->up_Bps = up_Bps;
 	n->gpu_up = links_alloc((size_t)n->gpus);
 	n->gpu_down = links_alloc((size_t)n->gpus);
-	for (int i = 0; i < n->gpus; i++) {
-		n->gpu_up[i] = add_link(n, up_Bps);
-		n->gpu_down[i] = add_link(n, up_Bps);
-	}
 	int domains = (n->gpus + n->domain_gpus - 1) / n->domain_gpus;
 	int has_fabric = so->fabric && so->sw && g->nic && g->node->nics > 0;
 	if (has_fabric) {
@@ -229,18 +227,18 @@ static uint32_t ecmp_hash(int src, int dst, uint32_t salt, uint32_t level)
 	return (uint32_t)x;
 }
 
-int net_path(const net *n, int src, int dst, uint32_t salt, link_id *path)
+int net_path(net *n, int src, int dst, uint32_t salt, link_id *path)
 {
 	if (src == dst || src < 0 || dst < 0 || src >= n->gpus || dst >= n->gpus)
 		return -1;
 	if (net_domain(n, src) == net_domain(n, dst)) {
-		path[0] = n->gpu_up[src];
-		path[1] = n->gpu_down[dst];
+		path[0] = use(n, &n->gpu_up[src], n->up_Bps);
+		path[1] = use(n, &n->gpu_down[dst], n->up_Bps);
 		return 2;
 	}
 	int ps = nic_of(n, src), pd = nic_of(n, dst);
 	int h = 0;
-	path[h++] = n->nic_up[ps];
+	path[h++] = use(n, &n->nic_up[ps], n->nic_Bps);
 	int ls = leaf_of_port(n, ps), ld = leaf_of_port(n, pd);
 	if (ls != ld && n->leaf_fan > 0) {
 		/* the upper switch: by destination port (d-mod-k) or by a hash */
@@ -248,42 +246,45 @@ int net_path(const net *n, int src, int dst, uint32_t salt, link_id *path)
 		uint32_t up2 = n->dmodk ? (uint32_t)pd / (uint32_t)n->leaf_fan : ecmp_hash(src, dst, salt, 2);
 		if (n->tiers == 2) {
 			int s = (int)(up1 % (uint32_t)n->leaf_fan);
-			path[h++] = n->leaf_up[(size_t)ls * n->leaf_fan + s];
-			path[h++] = n->leaf_down[(size_t)ld * n->leaf_fan + s];
+			double b = tier_Bps(n->leaf_cables, n->leaf_fan, s, n->port_Bps);
+			path[h++] = use(n, &n->leaf_up[(size_t)ls * n->leaf_fan + s], b);
+			path[h++] = use(n, &n->leaf_down[(size_t)ld * n->leaf_fan + s], b);
 		} else {
 			int a = (int)(up1 % (uint32_t)n->leaf_fan);
 			int pod_s = ls / n->pod_leaves, pod_d = ld / n->pod_leaves;
-			path[h++] = n->leaf_up[(size_t)ls * n->leaf_fan + a];
+			double b = tier_Bps(n->leaf_cables, n->leaf_fan, a, n->port_Bps);
+			path[h++] = use(n, &n->leaf_up[(size_t)ls * n->leaf_fan + a], b);
 			if (pod_s != pod_d) {
 				int c = (int)(up2 % (uint32_t)n->agg_fan);
 				size_t as = (size_t)pod_s * n->aggs_per_pod + a;
 				size_t ad = (size_t)pod_d * n->aggs_per_pod + a;
-				path[h++] = n->agg_up[as * n->agg_fan + c];
-				path[h++] = n->agg_down[ad * n->agg_fan + c];
+				double bc = tier_Bps(n->agg_cables, n->agg_fan, c, n->port_Bps);
+				path[h++] = use(n, &n->agg_up[as * n->agg_fan + c], bc);
+				path[h++] = use(n, &n->agg_down[ad * n->agg_fan + c], bc);
 			}
-			path[h++] = n->leaf_down[(size_t)ld * n->leaf_fan + a];
+			path[h++] = use(n, &n->leaf_down[(size_t)ld * n->leaf_fan + a], b);
 		}
 	}
-	path[h++] = n->nic_down[pd];
+	path[h++] = use(n, &n->nic_down[pd], n->nic_Bps);
 	return h;
 }
 
-link_id net_gpu_up(const net *n, int gpu)
+link_id net_gpu_up(net *n, int gpu)
 {
-	return gpu >= 0 && gpu < n->gpus ? n->gpu_up[gpu] : -1;
+	return gpu >= 0 && gpu < n->gpus ? use(n, &n->gpu_up[gpu], n->up_Bps) : -1;
 }
 
-link_id net_gpu_down(const net *n, int gpu)
+link_id net_gpu_down(net *n, int gpu)
 {
-	return gpu >= 0 && gpu < n->gpus ? n->gpu_down[gpu] : -1;
+	return gpu >= 0 && gpu < n->gpus ? use(n, &n->gpu_down[gpu], n->up_Bps) : -1;
 }
 
-link_id net_nic_up(const net *n, int gpu)
+link_id net_nic_up(net *n, int gpu)
 {
-	return gpu >= 0 && gpu < n->gpus && n->nic_up ? n->nic_up[nic_of(n, gpu)] : -1;
+	return gpu >= 0 && gpu < n->gpus && n->nic_up ? use(n, &n->nic_up[nic_of(n, gpu)], n->nic_Bps) : -1;
 }
 
-link_id net_nic_down(const net *n, int gpu)
+link_id net_nic_down(net *n, int gpu)
 {
-	return gpu >= 0 && gpu < n->gpus && n->nic_down ? n->nic_down[nic_of(n, gpu)] : -1;
+	return gpu >= 0 && gpu < n->gpus && n->nic_down ? use(n, &n->nic_down[nic_of(n, gpu)], n->nic_Bps) : -1;
 }

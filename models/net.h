@@ -6,8 +6,8 @@
  * Invariant: GPUs are numbered 0 .. gpus-1 filling nodes in order, as NCCL ranks
  * and Megatron's layout do; GPU i's node is i / gpus_per_node, its scale-up domain
  * i / domain_gpus and its NIC (rail) (i mod gpus_per_node) * nics / gpus_per_node.
- * Capacities are line rates times the calibration profile's efficiencies; link
- * latencies are zero because collective latencies come from NCCL's tables
+ * Capacities are line rates times the calibration profile's efficiencies; a link
+ * joins the flow network the first time a route uses it. Link latencies are zero because collective latencies come from NCCL's tables
  * (models/coll.c), which already count the hops. */
 #ifndef CAPSIM_NET_H
 #define CAPSIM_NET_H
@@ -51,14 +51,14 @@ int net_gpus_per_node(const net *n);
  * Ethernet an ECMP hash of (src, dst, salt) picks them, `salt` varying the choice
  * between flows of one pair (NCCL channels). Returns -1 if src == dst or
  * either is out of range. */
-int net_path(const net *n, int src, int dst, uint32_t salt, link_id *path);
+int net_path(net *n, int src, int dst, uint32_t salt, link_id *path);
 
-/* The one-link paths of GPU `gpu`'s scale-up port (up: towards the switch; down:
+/* The links of GPU `gpu`'s scale-up port (up: towards the switch; down:
  * from it) and of its NIC port (up: into the leaf; down: out of it). -1 when the
  * GPU has no such port. */
-link_id net_gpu_up(const net *n, int gpu);
-link_id net_gpu_down(const net *n, int gpu);
-link_id net_nic_up(const net *n, int gpu);
-link_id net_nic_down(const net *n, int gpu);
+link_id net_gpu_up(net *n, int gpu);
+link_id net_gpu_down(net *n, int gpu);
+link_id net_nic_up(net *n, int gpu);
+link_id net_nic_down(net *n, int gpu);
 
 #endif
