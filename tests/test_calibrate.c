@@ -851,6 +851,7 @@ static void test_fitted_logs_map_through_model(void)
 				const nccl_log_row *big = &l.rows[l.nrows - 1];
 				T_CHECK(nccl_predict(&sw, big->bytes, &us, &alg, &bus, &a, &pr) == 0);
 				T_NEAR(bus, big->oop_busbw_GBps, i ? 0.07 : 0.03);
+				nccl_sweep_free(&sw);
 				scenario_free(s2);
 			}
 			nccl_log_free(&l);
