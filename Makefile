@@ -81,6 +81,10 @@ $(BIN)/bench_%: $(BUILD)/bench/bench_%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# The calibration suite's host-only C (calibrate/bench/, no CUDA) is linked into
+# its test; the CUDA parts build only with `make calibrate`.
+$(BIN)/tests/test_nccl_fmt: $(BUILD)/calibrate/bench/nccl_fmt.o $(BUILD)/calibrate/bench/bench_util.o
+
 run: $(BIN)/capsim
 	./$(BIN)/capsim run scenarios/default.xml
 

@@ -8,7 +8,7 @@
 NVCC ?= $(shell command -v nvcc 2>/dev/null || { test -x /usr/local/cuda/bin/nvcc && echo /usr/local/cuda/bin/nvcc; })
 HOSTCC ?= gcc
 SRC  := calibrate/bench
-OBJ  := build/calibrate/bench
+OBJ  := build/cuda/calibrate/bench
 BIN  := bin/calibrate
 
 ifeq ($(strip $(NVCC)),)
