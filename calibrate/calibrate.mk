@@ -31,6 +31,10 @@ LAST_ARCH := $(lastword $(USE_ARCHS))
 GENCODE   := $(foreach a,$(USE_ARCHS),-gencode arch=compute_$(a)$(comma)code=sm_$(a)) \
              $(if $(LAST_ARCH),-gencode arch=compute_$(LAST_ARCH)$(comma)code=compute_$(LAST_ARCH))
 
+ifeq ($(strip $(USE_ARCHS)),)
+$(error make calibrate: $(NVCC) supports none of compute_$(ARCHS) (nvcc --list-gpu-arch))
+endif
+
 NCCL_HOME ?= $(if $(wildcard $(CUDA_HOME)/include/nccl.h),$(CUDA_HOME),$(if $(wildcard /usr/include/nccl.h),/usr,))
 MPICC     ?= $(shell command -v mpicc 2>/dev/null)
 MPI_CFLAGS ?= $(if $(MPICC),$(shell $(MPICC) --showme:compile 2>/dev/null))
@@ -59,9 +63,6 @@ endif
 all: $(TARGETS)
 ifeq ($(NCCL_HOME),)
 	@echo "make calibrate: nccl.h not found (set NCCL_HOME); nccl and power are not built"
-endif
-ifeq ($(strip $(USE_ARCHS)),)
-	$(error make calibrate: $(NVCC) supports none of sm_$(ARCHS))
 endif
 
 $(OBJ)/%.o: $(SRC)/%.c

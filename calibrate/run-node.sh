@@ -11,7 +11,7 @@ set -u
 usage() {
 	cat <<'USAGE'
 usage: calibrate/run-node.sh [-o DIR] [--nodes HOSTFILE] [--quick] [--nccl-max BYTES]
-                             [--gemm-args "ARGS"]
+                             [--gemm-args "ARGS"] [--mpirun-args "ARGS"]
 
 Runs bin/calibrate/{gemm,membw,p2p,nccl,power} (build them with `make calibrate`)
 on every GPU of this node and writes DIR (default calibration-<host>-<UTC date>):
@@ -22,7 +22,8 @@ on every GPU of this node and writes DIR (default calibration-<host>-<UTC date>)
   power.csv     phase,t_s,gpu,power_w,sm_clock_mhz,mem_clock_mhz,temp_c,util_pct
   meta.csv      key,value: GPU, count, driver, CUDA, NCCL, host, date, command, status
 --nodes HOSTFILE also runs bin/calibrate/nccl-mpi with one process per node listed
-(Open MPI hostfile) into nccl_<op>_<N>node.txt. --quick shortens every benchmark
+(Open MPI hostfile) into nccl_<op>_<N>node.txt; --mpirun-args adds options to
+mpirun (e.g. "-x NCCL_IB_HCA=mlx5_0,mlx5_1 --mca btl_tcp_if_include eth0"). --quick shortens every benchmark
 (a smoke test, not a calibration). --gemm-args passes e.g. "--model-hidden 12288
 --ffn 49152 --tp 8 --tokens 4096" to gemm. Exit status 0 when every benchmark ran
 or was skipped for a stated reason, 1 otherwise (or without a GPU), 2 usage.
@@ -31,7 +32,7 @@ USAGE
 
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${CALIB_BIN:-$here/../bin/calibrate}
-out= nodes= quick=0 nccl_max=4G gemm_args=
+out= nodes= quick=0 nccl_max=4G gemm_args= mpirun_args=
 cmdline="$0 $*"
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--nodes) [ $# -ge 2 ] || { usage >&2; exit 2; }; nodes=$2; shift 2 ;;
 	--nccl-max) [ $# -ge 2 ] || { usage >&2; exit 2; }; nccl_max=$2; shift 2 ;;
 	--gemm-args) [ $# -ge 2 ] || { usage >&2; exit 2; }; gemm_args=$2; shift 2 ;;
+	--mpirun-args) [ $# -ge 2 ] || { usage >&2; exit 2; }; mpirun_args=$2; shift 2 ;;
 	--quick) quick=1; shift ;;
 	*) echo "run-node.sh: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
 	esac
@@ -130,7 +132,7 @@ if [ -n "$nodes" ]; then
 	for op in all_reduce all_gather reduce_scatter alltoall broadcast sendrecv; do
 		# shellcheck disable=SC2086
 		run "nccl_mpi_$op" "nccl_${op}_${nn}node.txt" mpirun --hostfile "$(cd "$(dirname "$nodes")" && pwd)/$(basename "$nodes")" \
-			-np "$nn" --map-by ppr:1:node "$bin/nccl-mpi" --op "$op" -g "$ngpus" $nccl_q
+			-np "$nn" --map-by ppr:1:node $mpirun_args "$bin/nccl-mpi" --op "$op" -g "$ngpus" $nccl_q
 	done
 fi
 # shellcheck disable=SC2086

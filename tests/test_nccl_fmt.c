@@ -1,7 +1,8 @@
 /* test_nccl_fmt.c -- the calibration suite's host-only pieces, without CUDA:
  * the nccl-tests formatter (calibrate/bench/nccl_fmt.c) against the published logs
  * in ../shared/data/nccl/ (header lines identical, every row of three logs
- * reprinted byte for byte from its parsed values, column ends of a synthetic row
+ * reprinted byte for byte from its parsed values, their average busbw as the
+ * log's "Avg bus bandwidth" line (both cases of every row), column ends of a synthetic row
  * under the header's labels, busbw factors of PERFORMANCE.md) and the byte-size
  * parser, size lists and all-or-nothing result files (calibrate/bench/bench_util.c).
  * What it misses: anything that needs a GPU (the kernels, NCCL itself). */
@@ -80,9 +81,12 @@ static long parse_wrong(const char *s)
 	return strcmp(s, "N/A") == 0 ? -1 : atol(s);
 }
 
-/* Parse every data row of a log and print it again from the parsed values. */
+/* Parse every data row of a log and print it again from the parsed values; the
+ * rows' average bus bandwidth must match the log's "# Avg bus bandwidth". */
 static int reprint_log(const char *rel, int *rows)
 {
+	nf_avg avg = {0.0, 0};
+	char avg_line[128] = "";
 	FILE *f = fopen(t_src(rel), "r");
 	if (!f)
 		return -1;
@@ -91,6 +95,8 @@ static int reprint_log(const char *rel, int *rows)
 	*rows = 0;
 	while (fgets(line, sizeof line, f)) {
 		rtrim(line);
+		if (strncmp(line, "# Avg bus bandwidth", 19) == 0)
+			snprintf(avg_line, sizeof avg_line, "%s", line);
 		unsigned long long bytes, count;
 		char type[16], redop[16], w0[8], w1[8];
 		int root;
@@ -108,9 +114,17 @@ static int reprint_log(const char *rel, int *rows)
 			t_fail(__FILE__, __LINE__, "%s:\n  mine   '%s'\n  theirs '%s'", rel, mine, line);
 			bad++;
 		}
+		nf_avg_add(&avg, &c[0], &c[1]);
 		(*rows)++;
 	}
 	fclose(f);
+	/* the log's figure comes from unrounded busbw, the rows show 2 decimals */
+	double theirs = -1.0;
+	if (sscanf(avg_line, "# Avg bus bandwidth : %lf", &theirs) != 1 ||
+	    fabs(nf_avg_GBps(&avg) - theirs) > 0.006) {
+		t_fail(__FILE__, __LINE__, "%s: average %.4f, log says '%s'", rel, nf_avg_GBps(&avg), avg_line);
+		bad++;
+	}
 	return bad ? -1 : 0;
 }
 

@@ -275,7 +275,7 @@ int main(int argc, char **argv)
 		nf_print_table_header(stdout);
 	}
 	free(lines);
-	double sum_busbw = 0.0;
+	nf_avg avg = {0.0, 0};
 	long wrong_total = 0;
 	int rows = 0;
 	for (int s = 0; s < nsizes; s++) {
@@ -309,14 +309,14 @@ int main(int argc, char **argv)
 			printf("%s\n", row);
 			fflush(stdout);
 		}
-		sum_busbw += c[1].busbw_GBps;
+		nf_avg_add(&avg, &c[0], &c[1]);
 		rows++;
 	}
 	cg_destroy(&g);
 	if (rc != 0)
 		return fail(err);
 	if (root)
-		nf_print_footer(stdout, o.op, wrong_total, rows ? sum_busbw / rows : 0.0);
+		nf_print_footer(stdout, o.op, wrong_total, nf_avg_GBps(&avg));
 #ifdef CALIB_MPI
 	MPI_Finalize();
 #endif

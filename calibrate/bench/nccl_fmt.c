@@ -120,6 +120,17 @@ int nf_format_row(char *buf, size_t len, uint64_t bytes, uint64_t count,
 	return n + m;
 }
 
+void nf_avg_add(nf_avg *a, const nf_case *out_of_place, const nf_case *in_place)
+{
+	a->sum_GBps += out_of_place->busbw_GBps + in_place->busbw_GBps;
+	a->n += 2;
+}
+
+double nf_avg_GBps(const nf_avg *a)
+{
+	return a->n ? a->sum_GBps / (double)a->n : 0.0;
+}
+
 void nf_print_table_header(FILE *f)
 {
 	fprintf(f, "#\n");

@@ -75,6 +75,19 @@ int nf_format_row(char *buf, size_t len, uint64_t bytes, uint64_t count,
 		  const char *type, const char *redop, int root,
 		  const nf_case *out_of_place, const nf_case *in_place);
 
+/* The "# Avg bus bandwidth" figure: the mean busbw over every row's out-of-place
+ * and in-place case (as nccl-tests averages). Start from {0, 0}. */
+typedef struct nf_avg {
+	double sum_GBps;
+	long n;
+} nf_avg;
+
+/* Add one row's two cases. */
+void nf_avg_add(nf_avg *a, const nf_case *out_of_place, const nf_case *in_place);
+
+/* The mean so far; 0 before any row. */
+double nf_avg_GBps(const nf_avg *a);
+
 /* The three '#' lines above the rows (blank "#" line first). */
 void nf_print_table_header(FILE *f);
 
