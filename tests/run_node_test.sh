@@ -5,7 +5,8 @@
 # folder appears whole (no *.partial.* left), meta.csv carries the GPU, driver,
 # versions, host, date, command and per-benchmark status, one GPU skips p2p and
 # NCCL, a missing NVML is a stated skip, a failing benchmark makes exit status 1
-# and leaves its log, and an existing folder is never overwritten.
+# and leaves its log, an existing folder is never overwritten, and --nodes runs
+# nccl-mpi under mpirun with one process per node.
 # Prints "ok NAME" or "FAIL NAME" per case (tests/run.sh counts them).
 set -u
 root=$(pwd)
@@ -41,7 +42,14 @@ power) printf 'phase,t_s,gpu,power_w,sm_clock_mhz,mem_clock_mhz,temp_c,util_pct\
 nccl|nccl-mpi) echo "#       size         count      type   redop    root     time   algbw   busbw #wrong     time   algbw   busbw #wrong" ;;
 esac
 STUB
-chmod +x "$tmp/path/nvidia-smi" "$tmp/bin/stub"
+# mpirun stand-in: records its options, runs the program once (as rank 0 would).
+cat >"$tmp/path/mpirun" <<'STUB'
+#!/bin/sh
+echo "mpirun $*" >>"$CALLS"
+while [ $# -gt 0 ]; do case "$1" in */nccl-mpi) break ;; esac; shift; done
+exec "$@"
+STUB
+chmod +x "$tmp/path/nvidia-smi" "$tmp/path/mpirun" "$tmp/bin/stub"
 for b in gemm membw p2p nccl nccl-mpi power; do ln -s stub "$tmp/bin/$b"; done
 
 check() { # name, then a command that must succeed
@@ -113,3 +121,16 @@ existing_dir() {
 	[ ! -e "$tmp/d.calls" ]
 }
 check run_node_never_overwrites_a_folder existing_dir
+
+across_nodes() {
+	printf '# two nodes\nnode-a slots=8\n\nnode-b slots=8\n' >"$tmp/hosts"
+	rn e -o res --nodes "$tmp/hosts" --mpirun-args "-x NCCL_IB_HCA=mlx5_0" || return 1
+	r="$tmp/e/res"
+	for op in all_reduce all_gather reduce_scatter alltoall broadcast sendrecv; do
+		[ -s "$r/nccl_${op}_2node.txt" ] || { echo "no nccl_${op}_2node.txt"; ls "$r"; return 1; }
+	done
+	has "$r/meta.csv" "nodes,2" && has "$r/meta.csv" "status_nccl_mpi_alltoall,ok" &&
+	has "$tmp/e.calls" "mpirun --hostfile $tmp/hosts -np 2 --map-by ppr:1:node -x NCCL_IB_HCA=mlx5_0 $tmp/bin/nccl-mpi --op alltoall -g 2 -b 8 -e 4G -f 2" &&
+	has "$tmp/e.calls" "nccl-mpi --op alltoall -g 2 -b 8 -e 4G -f 2"
+}
+check run_node_across_nodes_under_mpirun across_nodes
