@@ -1,9 +1,9 @@
 /* test_nccl_fmt.c -- the calibration suite's host-only pieces, without CUDA:
  * the nccl-tests formatter (calibrate/bench/nccl_fmt.c) against the published logs
- * in ../shared/data/nccl/ (header lines identical, every row of three logs
- * reprinted byte for byte from its parsed values, their average busbw as the
- * log's "Avg bus bandwidth" line (both cases of every row), column ends of a synthetic row
- * under the header's labels, busbw factors of PERFORMANCE.md) and the byte-size
+ * in ../shared/data/nccl/ (header lines identical; every row of three logs
+ * reprinted byte for byte from its parsed values; the rows' mean busbw over both
+ * cases equal to the log's "Avg bus bandwidth"; a synthetic row's columns ending
+ * under the header's labels; busbw factors of PERFORMANCE.md), and the byte-size
  * parser, size lists and all-or-nothing result files (calibrate/bench/bench_util.c).
  * What it misses: anything that needs a GPU (the kernels, NCCL itself). */
 #include "calibrate/bench/bench_util.h"

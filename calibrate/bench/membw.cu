@@ -175,7 +175,7 @@ int main(int argc, char **argv)
 	}
 	CU_TRY(cudaMalloc(&m.a, dev_max));
 	CU_TRY(cudaMalloc(&m.b, dev_max));
-	CU_TRY(cudaMemset(m.a, 0, dev_max));
+	CU_TRY(cudaMemset(m.a, 0x3c, dev_max)); /* non-zero data: 0.0115f everywhere */
 	host_bytes = dev_max < host_max ? dev_max : host_max;
 	CU_TRY(cudaMallocHost(&m.host, host_bytes));
 	memset(m.host, 0, host_bytes);

@@ -99,7 +99,7 @@ static int run_nccl(cg_group *g, double seconds, char *err, size_t errlen)
 int main(int argc, char **argv)
 {
 	const char *out_path = "power.csv";
-	double sec[4] = {10.0, 30.0, 20.0, 20.0};
+	double phase_s[4] = {10.0, 30.0, 20.0, 20.0};
 	static const char *const phase_names[4] = {"idle", "gemm", "mem", "nccl"};
 	long period_ms = 100;
 	for (int i = 1; i < argc; i++) {
@@ -124,8 +124,8 @@ int main(int argc, char **argv)
 				return usage("--period: expected 10..10000 ms");
 		} else if (ph >= 0) {
 			char *end = NULL;
-			sec[ph] = strtod(v, &end);
-			if (*end || !(sec[ph] >= 0.0 && sec[ph] <= 3600.0))
+			phase_s[ph] = strtod(v, &end);
+			if (*end || !(phase_s[ph] >= 0.0 && phase_s[ph] <= 3600.0))
 				return usage("phase length: expected 0..3600 seconds");
 		} else {
 			return usage("unknown option");
@@ -192,33 +192,33 @@ int main(int argc, char **argv)
 		if ((rc = lg_plan_tune(L[d].plan, 2, 0.05, &us, err, sizeof err)) != 0)
 			goto done;
 	}
-	if (sec[3] > 0.0 && cg_init(&g, ngpus, 0, ngpus, 0, NULL, 256u << 20, err, sizeof err) != 0) {
+	if (phase_s[3] > 0.0 && cg_init(&g, ngpus, 0, ngpus, 0, NULL, 256u << 20, err, sizeof err) != 0) {
 		rc = -1;
 		goto done;
 	}
 	for (int p = 0; p < 4; p++)
-		total_s += sec[p] + 2.0;
+		total_s += phase_s[p] + 2.0;
 	if (ps_new(&ps, nv, ngpus, (int)period_ms, (long)(total_s * 1e3 / (double)period_ms + 16) * ngpus,
 		   err, sizeof err) != 0) {
 		rc = -1;
 		goto done;
 	}
 	for (int p = 0; p < 4; p++) {
-		if (sec[p] <= 0.0)
+		if (phase_s[p] <= 0.0)
 			continue;
-		printf("power: phase %s, %.0f s\n", phase_names[p], sec[p]);
+		printf("power: phase %s, %.0f s\n", phase_names[p], phase_s[p]);
 		fflush(stdout);
 		ps_phase(ps, phase_names[p]);
 		if (p == 0) {
-			double t_end = bu_now_s() + sec[p];
+			double t_end = bu_now_s() + phase_s[p];
 			while (bu_now_s() < t_end) {
 				struct timespec ts = {0, 50 * 1000000L};
 				nanosleep(&ts, NULL);
 			}
 		} else if (p == 3) {
-			rc = run_nccl(&g, sec[p], err, sizeof err);
+			rc = run_nccl(&g, phase_s[p], err, sizeof err);
 		} else {
-			rc = run_load(L, ngpus, p == 1 ? PH_GEMM : PH_MEM, sec[p], mem_bytes, err, sizeof err);
+			rc = run_load(L, ngpus, p == 1 ? PH_GEMM : PH_MEM, phase_s[p], mem_bytes, err, sizeof err);
 		}
 		if (rc != 0)
 			goto done;
@@ -232,7 +232,7 @@ int main(int argc, char **argv)
 		goto done;
 	}
 	for (int p = 0; p < 4; p++)
-		if (sec[p] > 0.0)
+		if (phase_s[p] > 0.0)
 			printf("power: %-5s mean %.1f W per GPU\n", phase_names[p], ps_mean_power_w(ps, phase_names[p]));
 	if (bu_out_open(&out, out_path, err, sizeof err) != 0) {
 		rc = -1;
