@@ -39,11 +39,16 @@ static int bind_sym(void *so, const char *name, void *fnptr, size_t fnsize)
 
 int nvdl_open(nvdl **out, char *err, size_t errlen)
 {
-	void *so = dlopen("libnvidia-ml.so.1", RTLD_NOW | RTLD_LOCAL);
+	return nvdl_open_path(out, "libnvidia-ml.so.1", err, errlen);
+}
+
+int nvdl_open_path(nvdl **out, const char *path, char *err, size_t errlen)
+{
+	void *so = dlopen(path, RTLD_NOW | RTLD_LOCAL);
 	if (!so) {
 		const char *e = dlerror();
 		snprintf(err, errlen, "NVML not available: %s (libnvidia-ml.so.1 comes with the NVIDIA driver)",
-			 e ? e : "dlopen libnvidia-ml.so.1 failed");
+			 e ? e : "dlopen failed");
 		return -1;
 	}
 	nvdl *l = calloc(1, sizeof *l);
@@ -67,7 +72,7 @@ int nvdl_open(nvdl **out, char *err, size_t errlen)
 	BIND(utilization, "nvmlDeviceGetUtilizationRates");
 #undef BIND
 	if (missing) {
-		snprintf(err, errlen, "NVML not available: libnvidia-ml.so.1 lacks %s", missing);
+		snprintf(err, errlen, "NVML not available: %s lacks %s", path, missing);
 		dlclose(so);
 		free(l);
 		return -1;

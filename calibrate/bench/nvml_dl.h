@@ -28,6 +28,9 @@ typedef struct nvdl_reading {
  * (free with nvdl_close), or -1 with a message in err ("NVML not available: ..."). */
 int nvdl_open(nvdl **out, char *err, size_t errlen);
 
+/* The same from the shared library at `path` (a test's stand-in NVML). */
+int nvdl_open_path(nvdl **out, const char *path, char *err, size_t errlen);
+
 /* nvmlShutdown and dlclose; nvdl_close(NULL) is a no-op. */
 void nvdl_close(nvdl *lib);
 
