@@ -64,7 +64,14 @@ if command -v nvidia-smi >/dev/null 2>&1; then
 else
 	ngpus=$(ls /dev/nvidia[0-9]* 2>/dev/null | wc -l)
 fi
-[ "$ngpus" -ge 1 ] 2>/dev/null || die "no GPU found on $(hostname) (nvidia-smi -L lists none, no /dev/nvidia0): run this on a GPU node"
+# CUDA_VISIBLE_DEVICES narrows what the benchmarks see; count what they will see.
+if [ -n "${CUDA_VISIBLE_DEVICES+set}" ]; then
+	visible=$(printf '%s' "$CUDA_VISIBLE_DEVICES" | tr ',' '\n' | grep -c '[^[:space:]]')
+	[ "$visible" -lt "$ngpus" ] 2>/dev/null && ngpus=$visible
+fi
+why="nvidia-smi -L lists none, no /dev/nvidia0"
+[ -n "${CUDA_VISIBLE_DEVICES+set}" ] && why="$why, or CUDA_VISIBLE_DEVICES='$CUDA_VISIBLE_DEVICES' hides them"
+[ "$ngpus" -ge 1 ] 2>/dev/null || die "no GPU found on $(hostname) ($why): run this on a GPU node"
 
 host=$(hostname)
 date_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)
@@ -152,6 +159,7 @@ csv() { printf '%s,' "$1"; printf '%s\n' "$2" | sed 's/"/""/g; s/^\(.*[,"].*\)$/
 	echo "key,value"
 	csv gpu_name "$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -n 1)"
 	csv gpu_count "$ngpus"
+	csv cuda_visible_devices "${CUDA_VISIBLE_DEVICES-}"
 	csv driver_version "$(nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null | head -n 1)"
 	"$bin/nccl" --version 2>/dev/null | grep "^cuda_\|^nccl,"
 	"$bin/gemm" --version 2>/dev/null | grep '^cublaslt,'

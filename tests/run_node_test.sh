@@ -9,6 +9,7 @@
 # nccl-mpi under mpirun with one process per node.
 # Prints "ok NAME" or "FAIL NAME" per case (tests/run.sh counts them).
 set -u
+unset CUDA_VISIBLE_DEVICES
 root=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -102,6 +103,15 @@ one_gpu() {
 	! grep -q '^p2p -o\|^nccl --op' "$tmp/b.calls"
 }
 check run_node_one_gpu_skips_p2p_and_nccl one_gpu
+
+visible_devices() {
+	CUDA_VISIBLE_DEVICES=1 rn f -o res --quick || return 1
+	has "$tmp/f/res/meta.csv" "gpu_count,1" && has "$tmp/f/res/meta.csv" "cuda_visible_devices,1" &&
+	has "$tmp/f/res/meta.csv" "status_p2p,skipped (one GPU: no pair)"
+	CUDA_VISIBLE_DEVICES= rn g -o res
+	[ $? = 1 ] && grep -q "no GPU found" "$tmp/g.err" && [ ! -e "$tmp/g/res" ]
+}
+check run_node_counts_cuda_visible_devices visible_devices
 
 failing_bench() {
 	FAIL_BENCH=membw rn c -o res
