@@ -876,7 +876,8 @@ int calib_fit(const calib_fit_opts *o, profile *out, calib_account *acct, char *
 	for (int k = 0; k < c->nfits; k++)
 		g->fits[keep++] = c->fits[k];
 	g->nfits = keep;
-	g->measured = 1;
+	/* g->measured stays the base's: the fitted figures say so through their <fit>,
+	 * the others were not measured by this fit */
 	char src[HW_SOURCE_LEN];
 	const char *bf = rel_path(o->base->file);
 	int w = snprintf(src, sizeof src, "Figures with a <fit> were fitted by capsim calibrate fit on %s to the "

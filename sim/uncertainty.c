@@ -82,10 +82,19 @@ int uncertainty_run(const scenario *sc, int samples, uint64_t seed, uncertainty_
 		snprintf(err, errlen, "--uncertainty needs at least 2 samples");
 		return -1;
 	}
-	int nparams = 0;
-	for (int i = 0; i < sc->prof.ngpus; i++)
-		for (int k = 0; k < sc->prof.gpus[i].nfits; k++)
-			nparams += sc->prof.gpus[i].fits[k].np;
+	/* the entries the cluster's GPUs use; only their figures matter */
+	int used[PROFILE_MAX_GPUS] = { 0 }, nparams = 0;
+	for (int gi = 0; gi < sc->cl.ngroups; gi++) {
+		const profile_gpu *e = profile_for(&sc->prof, sc->cl.groups[gi].gpu->id);
+		if (!e)
+			continue;
+		int i = (int)(e - sc->prof.gpus);
+		if (used[i])
+			continue;
+		used[i] = 1;
+		for (int k = 0; k < e->nfits; k++)
+			nparams += e->fits[k].np;
+	}
 	if (nparams == 0) {
 		snprintf(err, errlen, "%s: calibration profile %s has no fitted figures (no <fit>) to sample; "
 			 "use a profile written by `capsim calibrate fit`", sc->file, sc->prof.file);
@@ -118,7 +127,8 @@ int uncertainty_run(const scenario *sc, int samples, uint64_t seed, uncertainty_
 		rng_set *rs = rng_set_new(seed);
 		rng *r = rng_stream(rs, name);
 		for (int g = 0; g < c->prof.ngpus; g++)
-			uncertainty_draw(&c->prof.gpus[g], r);
+			if (used[g])
+				uncertainty_draw(&c->prof.gpus[g], r);
 		rng_set_free(rs);
 		if (run_scenario(c, &res[t], errs + (size_t)i * 512, 512) != 0) {
 			nfail++;
