@@ -514,11 +514,13 @@ static void test_fit_errors(void)
 #define SYN_DYN_W 600.0
 #define SYN_P2P 0.85
 #define SYN_P2P_US 8.0
+#define SYN_PCIE 0.8
+#define SYN_PCIE_US 10.0
 
 /* Writes a results folder as calibrate/run-node.sh would on an H100 whose true
  * figures are the SYN_* above, with 1.5% (GEMM), 2% (HBM) and 8 W (power) noise
  * from a fixed-seed stream. Returns the folder (static buffer). */
-static const char *write_synthetic_suite(int gemm_rows_bad)
+static const char *write_synthetic_suite(int gemm_rows_bad, double pcie_Bps)
 {
 	static char dir[64];
 	snprintf(dir, sizeof dir, "/tmp/capsim-t-suiteXXXXXX");
@@ -557,6 +559,12 @@ static const char *write_synthetic_suite(int gemm_rows_bad)
 			double moved = kd == 2 ? 2 * b : b;
 			double t = (SYN_OVH_US + moved / (SYN_HBM * 3.35e12) * 1e6) * (1 + rng_gaussian(r, 0.02));
 			fprintf(f, "%s,%.0f,%.6g,%.6g\n", kinds[kd], b, t, moved / (t * 1e3));
+		}
+	/* host-device copies at SYN_PCIE of the node's PCIe rate, SYN_PCIE_US latency */
+	for (int kd = 0; kd < 2 && pcie_Bps > 0; kd++)
+		for (double b = 65536; b <= 1073741824.0; b *= 4) {
+			double t = (SYN_PCIE_US + b / (SYN_PCIE * pcie_Bps) * 1e6) * (1 + rng_gaussian(r, 0.02));
+			fprintf(f, "%s,%.0f,%.6g,%.6g\n", kd ? "d2h" : "h2d", b, t, b / (t * 1e3));
 		}
 	fclose(f);
 	snprintf(path, sizeof path, "%s/p2p.csv", dir);
@@ -658,7 +666,7 @@ static void test_suite_fit_recovers(void)
 	static calib_account acct;
 	if (env_init(&e) != 0)
 		return;
-	const char *dir = write_synthetic_suite(0);
+	const char *dir = write_synthetic_suite(0, 0);
 	char err[2048];
 	int rc = fit_folder(&e, dir, &out, &acct, err, sizeof err);
 	T_CHECKF(rc == 0, "%s", err);
@@ -704,7 +712,7 @@ static void test_suite_p2p_with_system(void)
 		catalog_free(e.cat);
 		return;
 	}
-	const char *dir = write_synthetic_suite(0);
+	const char *dir = write_synthetic_suite(0, sc->cl.groups[0].node->pcie_bw_Bps);
 	calib_fit_opts o;
 	memset(&o, 0, sizeof o);
 	o.inputs[o.ninputs++] = dir;
@@ -720,7 +728,10 @@ static void test_suite_p2p_with_system(void)
 		check_recovered(g, "link.scale-up.efficiency", SYN_P2P, 0.01);
 		check_recovered(g, "link.scale-up.alpha", SYN_P2P_US * 1e3, 0.05);
 		T_CHECK(g->link[LINK_SCALEUP].measured);
-		T_EQ_INT(g->nfits, 4);
+		check_recovered(g, "link.pcie.efficiency", SYN_PCIE, 0.02);
+		check_recovered(g, "link.pcie.alpha", SYN_PCIE_US * 1e3, 0.05);
+		check_recovered(g, "hbm", SYN_HBM, 0.02); /* host copies kept out of the HBM fit */
+		T_EQ_INT(g->nfits, 5);
 	}
 	rm_suite(dir);
 	scenario_free(sc);
@@ -734,7 +745,7 @@ static void test_profile_round_trip(void)
 	static calib_account acct;
 	if (env_init(&e) != 0)
 		return;
-	const char *dir = write_synthetic_suite(0);
+	const char *dir = write_synthetic_suite(0, 0);
 	char err[2048], path[128];
 	if (fit_folder(&e, dir, &out, &acct, err, sizeof err) != 0) {
 		T_CHECKF(0, "%s", err);
@@ -788,7 +799,7 @@ static void test_suite_fit_errors(void)
 		return;
 	char err[2048], want[128];
 	/* inconsistent data: a TFLOP/s figure that disagrees with its time */
-	const char *dir = write_synthetic_suite(1);
+	const char *dir = write_synthetic_suite(1, 0);
 	T_CHECK(fit_folder(&e, dir, &out, &acct, err, sizeof err) == -1);
 	snprintf(want, sizeof want, "%s/gemm.csv:3: inconsistent", dir);
 	T_CHECKF(strstr(err, want) != NULL, "%s", err);
