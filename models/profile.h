@@ -90,6 +90,9 @@ int profile_param_get(const profile_gpu *g, const char *key, double *v);
  * to >= 0) and marks a link figure measured when `measured`. Returns 0, or -1 for
  * an unknown key with the entry unchanged. */
 int profile_param_set(profile_gpu *g, const char *key, double v, int measured);
+/* Sets the figure `key` to v as given, without clamping (a fitter's trial
+ * values). Returns 0, or -1 for an unknown key. */
+int profile_param_put(profile_gpu *g, const char *key, double v);
 /* 1 if `key` is an efficiency (a fraction of a peak), 0 if not, -1 if unknown. */
 int profile_param_is_fraction(const char *key);
 /* The fit of `g` that carries `key`, or NULL when the figure was not fitted. */
