@@ -160,7 +160,9 @@ static double tree_time(const coll_comm *c, coll_op op, double bytes, coll_proto
 	 * nodes the chains' NVLink speed sets the pace (the tree's network half is
 	 * short), beyond that the network does; 0.92 of that (tuning.cc), halved for
 	 * the reduce and the broadcast, and at medium sizes NCCL's own correction. */
-	double speed = c->nnodes <= 2 ? (c->ring_intra_Bps > 0 ? c->ring_intra_Bps : c->intra_Bps) : ring_bw(c);
+	double speed = c->nnodes > 2 ? ring_bw(c) :
+		       c->nnodes == 1 || c->intra_line_Bps <= 0 ? (c->ring_intra_Bps > 0 ? c->ring_intra_Bps : c->intra_Bps) :
+		       0.85 * c->intra_line_Bps; /* tuning.cc: x 0.85 for the TREE pattern */
 	double bus = 0.92 * speed * proto_bw(c, op, p);
 	if (p == PROTO_LL)
 		bus = 0.92 * speed / 3.8;
@@ -260,12 +262,11 @@ static double alltoall_time(const coll_comm *c, double bytes, coll_proto p)
 	double intra = bytes * (ppn - 1.0) / n, inter = bytes * (n - ppn) / n;
 	double t_in = c->intra_Bps > 0 ? intra / c->intra_Bps : 0;
 	double t_out = inter > 0 ? (c->inter_Bps > 0 ? inter / c->inter_Bps : HUGE_VAL) : 0;
-	/* One hop's latency; on multi-node NVLink, where the per-step latency is
-	 * calibrated, NCCL's send and receive to each peer cost a step each (the
-	 * 64-GPU GB300 log's small sizes: 31 us over 63 peers). */
-	double lat = base_lat_us[T_RING][p] +
-		     (c->step_ns > 0 && c->nnodes == 1 ? (n - 1.0) * c->step_ns / 1e3 :
-		      hw_lat_us[c->nnodes > 1 ? HW_NET : (int)intra_hw(c)][T_RING][p]);
+	/* A ring kernel's base and one hop; on multi-node NVLink, where the per-step
+	 * latency is calibrated, the send and receive to each peer cost a step each
+	 * and nothing else (the 64-GPU GB300 log: 29 us over 63 peers at 1-2 MiB). */
+	double lat = c->step_ns > 0 && c->nnodes == 1 ? (n - 1.0) * c->step_ns / 1e3 :
+		     base_lat_us[T_RING][p] + hw_lat_us[c->nnodes > 1 ? HW_NET : (int)intra_hw(c)][T_RING][p];
 	return 1e3 * lat + 1e9 * (t_in > t_out ? t_in : t_out);
 }
 
@@ -280,10 +281,18 @@ static double sendrecv_time(const coll_comm *c, double bytes, coll_proto p)
 	return 1e3 * (base_lat_us[T_RING][p] + hop) + 1e9 * bytes / bw;
 }
 
+static double algo_time_ns(const coll_comm *c, coll_op op, double bytes, coll_algo a, coll_proto p);
+
 double coll_time_ns(const coll_comm *c, coll_op op, double bytes, coll_algo a, coll_proto p)
 {
 	if (c->nranks < 2 && op != COLL_SENDRECV)
 		return 0;
+	double t = algo_time_ns(c, op, bytes, a, p);
+	return t < 0 ? t : t + c->overhead_ns;
+}
+
+static double algo_time_ns(const coll_comm *c, coll_op op, double bytes, coll_algo a, coll_proto p)
+{
 	if (op == COLL_ALLTOALL)
 		return a == ALGO_RING ? alltoall_time(c, bytes, p) : -1;
 	if (op == COLL_SENDRECV)

@@ -32,6 +32,7 @@ typedef struct {
 	double intra_line_Bps;    /* scale-up line rate per rank (trees pace on it) */
 	double nvls_tree_eff;     /* NVLS-tree algbw / NVLS algbw; 0 = 1 */
 	double nvls_lat_ns;       /* NVLS latency; 0 = the single-node estimate */
+	double overhead_ns;       /* fixed cost of every collective on this system */
 	double ring_intra_Bps;    /* a ring's scale-up bandwidth when it differs from
 	                           * intra_Bps (multi-node NVLink); 0 = intra_Bps */
 	double step_ns;           /* per-step latency of rings and p2p on the scale-up
