@@ -3,6 +3,7 @@
  * 1/pp of the batch each: layers x layer time at 1/pp of the tokens. */
 #include "models/serve_cost.h"
 
+#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -65,6 +66,13 @@ int serve_cost_init(serve_cost *c, const model_arch *m, const hw_gpu *gpu,
 	/* Estimate: 16-bit activations in and out of the linear layers (hidden x 4,
 	 * the MLP's inner width x 3), written and read once each. */
 	s.act_tok_B = (4.0 * h + 3.0 * (double)m->ffn * s.topk) / tp * 2.0;
+	for (int i = 0; tp > 1 && i <= 4 * SERVE_AR_OCTAVES; i++) {
+		coll_algo a;
+		coll_proto p;
+		double n = pow(2.0, i / 4.0);
+		double t = coll_choose(&s.tpc, COLL_ALLREDUCE, n * h * 2.0, -1, &a, &p);
+		s.ar_ns[i] = t > 0 ? t : 0;
+	}
 	*c = s;
 	return 0;
 }
@@ -87,10 +95,13 @@ static void layer_parts(const serve_cost *c, double n, double dec_ctx, double pr
 					    pre_ctx * c->kv_tok_B / c->read_Bps) : 0;
 	double t_ar = 0;
 	if (c->tp > 1) {
-		coll_algo a;
-		coll_proto p;
-		double t = coll_choose(&c->tpc, COLL_ALLREDUCE, n * m->hidden * 2.0, -1, &a, &p);
-		t_ar = t > 0 ? 2.0 * t * 1e-9 : 0; /* after attention and after the MLP */
+		/* after attention and after the MLP */
+		double x = n > 1 ? 4.0 * log2(n) : 0;
+		int i = (int)x;
+		if (i >= 4 * SERVE_AR_OCTAVES)
+			t_ar = 2.0 * c->ar_ns[4 * SERVE_AR_OCTAVES] * n / pow(2.0, SERVE_AR_OCTAVES) * 1e-9;
+		else
+			t_ar = 2.0 * (c->ar_ns[i] + (x - i) * (c->ar_ns[i + 1] - c->ar_ns[i])) * 1e-9;
 	}
 	o->linear_ns = 1e9 * t_lin;
 	o->attn_ns = 1e9 * (t_dec + t_pre);

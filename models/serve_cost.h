@@ -12,6 +12,8 @@
 #include "models/gpu.h"
 #include "models/transformer.h"
 
+#define SERVE_AR_OCTAVES 24
+
 typedef struct {
 	const model_arch *m;
 	int tp, pp;
@@ -31,6 +33,9 @@ typedef struct {
 	double attn_flops_pair;   /* attention FLOPs per (query, key) pair */
 	double act_tok_B;         /* activation traffic per token */
 	int experts, topk;
+	/* TP all-reduce time of n tokens' activations, tabulated at 4 points per
+	 * doubling of n from 1 to 2^SERVE_AR_OCTAVES and interpolated linearly */
+	double ar_ns[4 * SERVE_AR_OCTAVES + 1];
 } serve_cost;
 
 /* Aggregates of one iteration's batch. */

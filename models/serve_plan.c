@@ -154,9 +154,16 @@ static int solve_layout(const serve_plan *p, const infer_cfg *ic, int max_rep,
 		a->met = serve_slo_met(&ic->slo, &a->st);
 		return 0;
 	}
-	if (ic->load.mode == RATE_FIXED)
-		return search_replicas(p, ic, ic->replicas == PAR_AUTO ? max_rep : reps,
-				       ic->load.rate_per_s, 0, a, err, errlen);
+	if (ic->load.mode == RATE_FIXED && ic->replicas == PAR_AUTO)
+		return search_replicas(p, ic, max_rep, ic->load.rate_per_s, 0, a, err, errlen);
+	if (ic->load.mode == RATE_FIXED) {
+		if (evaluate(p, ic, reps, ic->load.rate_per_s, 0, &a->st, err, errlen) != 0)
+			return -1;
+		a->runs = 1;
+		a->replicas = reps;
+		a->met = serve_slo_met(&ic->slo, &a->st);
+		return 0;
+	}
 	/* RATE_AUTO: bisection between 0 and the offline request rate */
 	serve_stats st;
 	if (evaluate(p, ic, reps, 0, 0, &st, err, errlen) != 0)
