@@ -163,6 +163,8 @@ void report_infer_summary(FILE *f, const infer_results *o)
 		o->replicas_auto || o->layout_auto ? " [auto]" : "");
 	if (o->offline)
 		fprintf(f, "  load       offline, %ld requests\n", o->requests);
+	else if (o->trace_file[0])
+		fprintf(f, "  load       trace %s, %ld requests\n", o->trace_file, o->requests);
 	else
 		fprintf(f, "  load       %s, %.4g requests/s%s, %ld requests\n", o->arrival, o->rate_per_s,
 			o->rate_auto ? " [auto: highest meeting the SLO]" : "", o->requests);
