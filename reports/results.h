@@ -69,6 +69,7 @@ typedef struct {
 	double e2e_p50_s, e2e_p90_s, e2e_p99_s;
 	double queue_mean_s, queue_p50_s, queue_p99_s;
 	double kv_util_mean, kv_util_peak, gpu_util_mean, batch_mean, makespan_s;
+	double mfu;               /* 2 x parameters x (input + output tokens) over peak */
 	/* SLO: targets (0 = none), attainment share, met */
 	double slo_ttft_p50_s, slo_ttft_p99_s, slo_tpot_p50_s, slo_tpot_p99_s, slo_e2e_p99_s;
 	double slo_attainment;

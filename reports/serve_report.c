@@ -50,6 +50,7 @@ void report_infer_json(FILE *f, const infer_results *o)
 	num(f, "kv_util_peak", o->kv_util_peak, 0);
 	num(f, "gpu_util_mean", o->gpu_util_mean, 0);
 	num(f, "batch_mean", o->batch_mean, 0);
+	num(f, "mfu", o->mfu, 0);
 	fprintf(f, "\n    \"gpus_used\": %d, \"gpus\": %d, \"tp\": %d, \"pp\": %d, ", o->gpus_used,
 		o->gpus_total, o->tp, o->pp);
 	fprintf(f, "\"requests\": %ld, \"completed\": %ld, \"rejected\": %ld, \"preemptions\": %ld,\n    ",
@@ -105,6 +106,8 @@ void report_infer_markdown(FILE *f, const infer_results *o)
 	fprintf(f, "| mean batch | %.1f sequences |\n", o->batch_mean);
 	fprintf(f, "| GPU busy (mean) | %.1f%% |\n| KV cache in use (mean, peak) | %.1f%%, %.1f%% |\n",
 		100 * o->gpu_util_mean, 100 * o->kv_util_mean, 100 * o->kv_util_peak);
+	fprintf(f, "| model FLOPs utilisation (2 x parameters per token, %s peak) | %.1f%% |\n",
+		o->compute, 100 * o->mfu);
 	fprintf(f, "\n### Latency\n\n| ms | P50 | P90 | P99 |\n|---|---:|---:|---:|\n");
 	ms_row(f, "time to first token", o->ttft_p50_s, o->ttft_p90_s, o->ttft_p99_s);
 	ms_row(f, "time per output token", o->tpot_p50_s, o->tpot_p90_s, o->tpot_p99_s);
@@ -173,8 +176,9 @@ void report_infer_summary(FILE *f, const infer_results *o)
 	fprintf(f, "  latency    TTFT P50 %.0f ms P99 %.0f ms; TPOT P50 %.1f ms P99 %.1f ms; e2e P99 %.2f s\n",
 		1e3 * o->ttft_p50_s, 1e3 * o->ttft_p99_s, 1e3 * o->tpot_p50_s, 1e3 * o->tpot_p99_s,
 		o->e2e_p99_s);
-	fprintf(f, "  usage      GPU busy %.0f%%, KV cache %.0f%% mean / %.0f%% peak, %ld preemptions\n",
-		100 * o->gpu_util_mean, 100 * o->kv_util_mean, 100 * o->kv_util_peak, o->preemptions);
+	fprintf(f, "  usage      GPU busy %.0f%%, MFU %.1f%%, KV cache %.0f%% mean / %.0f%% peak, %ld preemptions\n",
+		100 * o->gpu_util_mean, 100 * o->mfu, 100 * o->kv_util_mean, 100 * o->kv_util_peak,
+		o->preemptions);
 	fprintf(f, "  SLO        %s (%.1f%% of requests within targets)\n",
 		o->slo_met ? "met" : "not met", 100 * o->slo_attainment);
 }

@@ -141,6 +141,9 @@ int run_serve(const scenario *sc, infer_results *o, char *err, size_t errlen)
 	o->gpu_util_mean = st->gpu_util_mean;
 	o->batch_mean = st->batch_mean;
 	o->makespan_s = st->makespan_s;
+	if (st->makespan_s > 0 && a.gpus > 0)
+		o->mfu = 2.0 * transformer_params(&ic->model) * (st->input_tokens + st->output_tokens) /
+			 (st->makespan_s * a.gpus * g->gpu->peak_flops[ic->compute]);
 	o->slo_ttft_p50_s = ic->slo.ttft_p50_s;
 	o->slo_ttft_p99_s = ic->slo.ttft_p99_s;
 	o->slo_tpot_p50_s = ic->slo.tpot_p50_s;
