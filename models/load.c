@@ -8,6 +8,8 @@
 
 #include "sim/engine/rng.h"
 
+#define LOAD_MAX_REQUESTS 10000000L
+
 int load_parse_len(const char *text, const char *what, len_dist *out, char *err, size_t errlen)
 {
 	len_dist d;
@@ -133,8 +135,9 @@ int load_generate(const load_cfg *cfg, double rate, int offline, long max_reques
 	}
 	if (max_requests > 0 && n > max_requests)
 		n = max_requests;
-	if (n > 50000000L) {
-		snprintf(err, errlen, "the load asks for %ld requests; at most 50 million are simulated", n);
+	if (n > LOAD_MAX_REQUESTS) {
+		snprintf(err, errlen, "the load asks for %ld requests; at most %ld are simulated (about "
+			 "130 bytes each); shorten the duration or lower the rate", n, LOAD_MAX_REQUESTS);
 		return -1;
 	}
 	if (alloc_stream(&s, n, err, errlen) != 0)

@@ -67,7 +67,8 @@ double serve_percentile(const double *sorted, long n, double q);
 /* 1 when the stats meet every target of `slo`, none was rejected, and the run kept
  * up with its arrivals (the backlog after the last arrival drains within 5% of the
  * arrival window plus the P99 end-to-end latency; a growing queue shows first in
- * the TTFT targets, which include queueing). */
+ * the TTFT targets, which include queueing). An offline run (all arrivals at time
+ * 0) is judged on its targets alone. */
 int serve_slo_met(const slo_cfg *slo, const serve_stats *st);
 
 #endif

@@ -228,6 +228,10 @@ static int load_load(const xmldoc_node *n, const char *path, infer_cfg *c, char 
 			return xmldoc_error(n, "rate", err, errlen, "%s, \"max\" or \"auto\"", why);
 		if (!(l->rate_per_s > 0))
 			return xmldoc_error(n, "rate", err, errlen, "rate needs a positive rate such as \"20/s\"");
+		if (l->rate_per_s * l->duration_s > 1e7)
+			return xmldoc_error(n, "rate", err, errlen, "rate x duration asks for %.3g requests; at most "
+					    "1e7 are simulated: shorten the duration or lower the rate",
+					    l->rate_per_s * l->duration_s);
 	} else if (!trace) {
 		return xmldoc_error(n, NULL, err, errlen, "a load needs rate=\"20/s\", \"max\" or \"auto\", "
 				    "or trace=\"file.csv\"");
