@@ -318,11 +318,17 @@ static void on_iter_done(sim *s, void *arg, uint64_t data)
 	}
 	int running = r->nrun;
 	r->nrun = w;
-	bucket *bk = bucket_at(c, r->iter_start + 0.5 * dt);
-	bk->busy_ns += dt;
-	bk->kv_ns += kv_frac * dt;
-	bk->tokens += produced;
-	bk->running_ns += running * dt;
+	/* the iteration's busy time, split over the intervals it spans */
+	bucket_at(c, (double)now)->tokens += produced;
+	for (double t0 = (double)r->iter_start; t0 < (double)now;) {
+		double edge = (floor(t0 / c->step_ns) + 1.0) * c->step_ns;
+		double t1 = edge < (double)now ? edge : (double)now;
+		bucket *bk = bucket_at(c, t0);
+		bk->busy_ns += t1 - t0;
+		bk->kv_ns += kv_frac * (t1 - t0);
+		bk->running_ns += running * (t1 - t0);
+		t0 = t1;
+	}
 	c->busy_ns += dt;
 	c->kv_ns += kv_frac * dt;
 	r->busy = 0;

@@ -31,8 +31,13 @@ int serve_cost_init(serve_cost *c, const model_arch *m, const hw_gpu *gpu,
 	memset(&s, 0, sizeof s);
 	if (gpu_model_init(&s.gemm, gpu, prof, compute, err, errlen) != 0)
 		return -1;
+	/* attention runs in 16-bit, or in FP8 over an FP8 cache where the GPU has FP8
+	 * tensor cores (TensorRT-LLM's FP8 context FMHA); the profile's attention
+	 * efficiency is a fraction of that precision's peak */
 	hw_dtype adt = gpu->peak_flops[DT_BF16] > 0 ? DT_BF16 :
 		       gpu->peak_flops[DT_FP16] > 0 ? DT_FP16 : compute;
+	if (kv_bytes <= 1.0 && gpu->peak_flops[DT_FP8] > 0)
+		adt = DT_FP8;
 	if (gpu_model_init(&s.attn, gpu, prof, adt, err, errlen) != 0)
 		return -1;
 	s.m = m;

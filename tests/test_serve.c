@@ -284,6 +284,16 @@ static void test_determinism(void)
 	T_EQ_INT(run_cfg(&c, "dell-xe9680", 0, 2, &d), 0);
 	T_CHECK(d.ttft_p99_s != a.ttft_p99_s || d.requests != a.requests);
 	T_NEAR(a.requests_per_s, 20, 0.1);
+	/* the time series: shares within [0, 1], intervals covering the run */
+	int ok = a.nseries > 0 && a.nseries * a.series_step_s >= a.makespan_s - 1e-9;
+	double tokens = 0;
+	for (int k = 0; k < a.nseries; k++) {
+		const serve_sample *x = &a.series[k];
+		ok &= x->gpu_util >= 0 && x->gpu_util <= 1 + 1e-9 && x->kv_util >= 0 && x->kv_util <= 1 + 1e-9;
+		tokens += x->tokens_per_s * a.series_step_s;
+	}
+	T_CHECK(ok);
+	T_NEAR(tokens, a.output_tokens, 1e-9);
 }
 
 static void test_batching(void)
