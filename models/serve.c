@@ -36,6 +36,7 @@ typedef struct {
 	run_ctx *ctx;
 	int *run;
 	int nrun;
+	int *pend;                /* scratch: running sequences part-way through prefill */
 	int qhead, qtail;
 	long nwait, outstanding;
 	kv_pool kv;
@@ -54,7 +55,7 @@ struct run_ctx {
 	sim *sim;
 	sreq *q;
 	replica *rep;
-	int *run_store;
+	int *run_store, *pend_store;
 	long next_arr;
 	int rr;
 	rng_set *rngs;
@@ -140,13 +141,15 @@ static void start_iter(run_ctx *c, replica *r)
 	const serve_setup *s = c->s;
 	serve_batch b;
 	memset(&b, 0, sizeof b);
-	int at_start = r->nrun;
+	int at_start = r->nrun, npend = 0;
 	/* 1. decode steps, taking pages as sequences grow */
 	for (int k = 0; k < r->nrun; k++) {
 		sreq *q = &c->q[r->run[k]];
 		q->step = 0;
-		if (q->filled < q->prompt)
+		if (q->filled < q->prompt) {
+			r->pend[npend++] = r->run[k];
 			continue;
+		}
 		long need = (long)q->cached + 1 > q->blocks * KV_BLOCK_TOKENS ?
 			    kv_blocks_for(q->cached + 1) - q->blocks : 0;
 		int self = 0;
@@ -173,10 +176,10 @@ static void start_iter(run_ctx *c, replica *r)
 	if (s->chunk > 0 && budget > s->chunk)
 		budget = s->chunk;
 	int prefills = 0;
-	/* 2. sequences part-way through their prompts */
-	for (int k = 0; k < r->nrun && budget > 0; k++) {
-		sreq *q = &c->q[r->run[k]];
-		if (q->step != 0 || q->filled >= q->prompt)
+	/* 2. sequences part-way through their prompts (a preempted one is queued now) */
+	for (int k = 0; k < npend && budget > 0; k++) {
+		sreq *q = &c->q[r->pend[k]];
+		if (q->state != ST_RUNNING || q->step != 0 || q->filled >= q->prompt)
 			continue;
 		if (s->chunk == 0 && q->prompt - q->filled > budget && prefills > 0)
 			break;
@@ -404,6 +407,7 @@ static void ctx_free(run_ctx *c)
 	free(c->q);
 	free(c->rep);
 	free(c->run_store);
+	free(c->pend_store);
 	free(c->ttft);
 	free(c->tpot);
 	free(c->e2e);
@@ -430,6 +434,7 @@ int serve_run(const serve_setup *s, const req_stream *rs, serve_stats *out,
 	c.q = calloc(n, sizeof *c.q);
 	c.rep = calloc((size_t)s->replicas, sizeof *c.rep);
 	c.run_store = calloc((size_t)s->replicas * (size_t)s->max_batch, sizeof *c.run_store);
+	c.pend_store = calloc((size_t)s->replicas * (size_t)s->max_batch, sizeof *c.pend_store);
 	c.ttft = malloc(n * sizeof *c.ttft);
 	c.tpot = malloc(n * sizeof *c.tpot);
 	c.e2e = malloc(n * sizeof *c.e2e);
@@ -437,7 +442,7 @@ int serve_run(const serve_setup *s, const req_stream *rs, serve_stats *out,
 	c.rngs = rng_set_new(s->seed);
 	c.lb_rng = rng_stream(c.rngs, "serve.lb");
 	c.step_ns = 1e9;
-	if (!st || !c.sim || !c.q || !c.rep || !c.run_store || !c.ttft || !c.tpot || !c.e2e ||
+	if (!st || !c.sim || !c.q || !c.rep || !c.run_store || !c.pend_store || !c.ttft || !c.tpot || !c.e2e ||
 	    !c.queue) {
 		ctx_free(&c);
 		free(st);
@@ -454,6 +459,7 @@ int serve_run(const serve_setup *s, const req_stream *rs, serve_stats *out,
 		replica *r = &c.rep[j];
 		r->ctx = &c;
 		r->run = c.run_store + (size_t)j * s->max_batch;
+		r->pend = c.pend_store + (size_t)j * s->max_batch;
 		r->qhead = r->qtail = -1;
 		kv_pool_init(&r->kv, s->kv_blocks);
 	}
