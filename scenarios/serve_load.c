@@ -275,8 +275,8 @@ int serve_load(const xmldoc_node *in, const char *scenario_path, const model_arc
 		  &v, err, errlen) < 0)
 		return -1;
 	c.kv = (hw_dtype)v;
-	if (c.kv == DT_FP4 || c.kv == DT_FP64 || c.kv == DT_TF32)
-		return xmldoc_error(n, "kv-cache", err, errlen, "kv-cache needs fp32, fp16, bf16 or fp8");
+	if (c.kv == DT_FP64 || c.kv == DT_TF32)
+		return xmldoc_error(n, "kv-cache", err, errlen, "kv-cache needs fp32, fp16, bf16, fp8 or fp4");
 
 	n = xmldoc_child(in, "serving");
 	c.line_serving = n ? xmldoc_line(n) : xmldoc_line(in);

@@ -99,6 +99,11 @@ static void test_kv_sizing(void)
 	T_EQ_INT(kv_plan_build(catalog_model(cat, "llama3-405b"), 2, 2, 1, 1, 80e9, 0.9, 5e9, 8192,
 			       256, &k, err, sizeof err), -1);
 	T_CHECKF(strstr(err, "out of memory") != NULL, "%s", err);
+	/* FP4 weights and cache halve FP8's bytes */
+	kv_plan k4;
+	T_EQ_INT(kv_plan_build(m, 0.5, 0.5, 4, 1, 80e9, 0.9, 5e9, 8192, 256, &k4, err, sizeof err), 0);
+	T_NEAR(k4.kv_per_token_B, 0.5 * k.kv_per_token_B, 1e-12);
+	T_NEAR(k4.weights_B, 0.5 * transformer_params(m) / 4, 1e-12);
 }
 
 static void test_percentiles(void)
