@@ -212,7 +212,7 @@ static int load_load(const xmldoc_node *n, const char *path, infer_cfg *c, char 
 		return -1;
 	if (!(l->duration_s > 0))
 		return xmldoc_error(n, "duration", err, errlen, "duration needs a positive time such as \"1 h\"");
-	l->mode = trace ? RATE_FIXED : RATE_FIXED;
+	l->mode = RATE_FIXED;
 	if (rate && strcmp(rate, "max") == 0) {
 		l->mode = RATE_MAX;
 	} else if (rate && strcmp(rate, "auto") == 0) {

@@ -27,28 +27,18 @@ static int one_node_type(const scenario *sc, char *err, size_t errlen)
 int run_serve_validate(const scenario *sc, char *err, size_t errlen)
 {
 	const infer_cfg *ic = &sc->infer;
-	const cluster_nodes *g = &sc->cl.groups[0];
-	char why[512] = "";
+	char why[512] = "no tp x pp layout fits one node";
 	if (one_node_type(sc, err, errlen) != 0)
 		return -1;
+	const cluster_nodes *g = &sc->cl.groups[0];
 	int npg = g->node->gpus;
-	for (int pp = 1; pp <= npg; pp *= 2) {
-		if (ic->pp != PAR_AUTO && pp != ic->pp)
-			continue;
-		for (int tp = 1; tp <= npg; tp *= 2) {
+	/* the layouts serve_solve() tries: the given degree, or powers of two */
+	for (int pp = ic->pp != PAR_AUTO ? ic->pp : 1; pp <= (ic->pp != PAR_AUTO ? ic->pp : npg); pp *= 2) {
+		for (int tp = ic->tp != PAR_AUTO ? ic->tp : 1; tp <= (ic->tp != PAR_AUTO ? ic->tp : npg); tp *= 2) {
 			serve_plan p;
-			if (ic->tp != PAR_AUTO && tp != ic->tp)
-				continue;
 			if (serve_plan_build(ic, g, &sc->cl.scaleout, &sc->prof, tp, pp, &p, why, sizeof why) == 0)
 				return 0;
 		}
-		if (ic->pp != PAR_AUTO)
-			break;
-	}
-	if (ic->tp != PAR_AUTO && ic->pp != PAR_AUTO) {
-		serve_plan p;
-		if (serve_plan_build(ic, g, &sc->cl.scaleout, &sc->prof, ic->tp, ic->pp, &p, why, sizeof why) == 0)
-			return 0;
 	}
 	snprintf(err, errlen, "%s:%d: <serving>: %s", sc->file, ic->line_serving, why);
 	return -1;
