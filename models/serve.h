@@ -1,12 +1,8 @@
-/* serve.h -- serving on the discrete-event engine: replicas behind a load
- * balancer, each running iteration-level scheduling (continuous batching, or static
- * batches), chunked prefill, a paged KV cache with admission and preemption by
- * recompute, and the latency and utilisation statistics of the run.
- *
- * Invariant: every offered request ends completed or rejected (rejected only when
- * its prompt plus output can never fit one replica's cache); a replica's pages in
- * use equal the pages its admitted requests hold; a run is a pure function of its
- * setup and requests. */
+/* serve.h -- serving on the event engine: replicas behind a load balancer, each
+ * with iteration-level (continuous or static) batching, chunked prefill and a paged
+ * KV cache with preemption by recompute; latency and utilisation statistics.
+ * Invariant: every request ends completed or rejected (only when it can never fit
+ * a replica's cache); a run is a pure function of its setup and requests. */
 #ifndef CAPSIM_SERVE_H
 #define CAPSIM_SERVE_H
 
