@@ -103,6 +103,14 @@ void profile_print(FILE *f, const profile *p)
 			fprintf(f, " mnnvl-ring=\"%.9g\"", g->mnnvl_ring_eff);
 		if (g->mnnvl_nvls_latency_ns > 0)
 			fprintf(f, " mnnvl-nvls-latency=\"%.9g ns\"", g->mnnvl_nvls_latency_ns);
+		if (g->serve_gemm_eff > 0)
+			fprintf(f, " serve-gemm=\"%.9g\"", g->serve_gemm_eff);
+		if (g->serve_hbm_eff > 0)
+			fprintf(f, " serve-hbm=\"%.9g\"", g->serve_hbm_eff);
+		if (g->serve_iter_ns > 0)
+			fprintf(f, " serve-iteration=\"%.9g ns\"", g->serve_iter_ns);
+		if (g->serve_layer_ns > 0)
+			fprintf(f, " serve-layer=\"%.9g ns\"", g->serve_layer_ns);
 		if (g->hbm_eff > 0)
 			fprintf(f, " hbm=\"%.9g\"", g->hbm_eff);
 		if (g->kernel_overhead_ns > 0)

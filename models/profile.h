@@ -58,6 +58,12 @@ typedef struct {
 	double kernel_overhead_ns;/* launch and tail cost per kernel */
 	double memory_reserve_B;  /* runtime reserve: CUDA context, NCCL buffers, fragmentation */
 	link_eff link[LINK_CLASS_COUNT];
+	/* serving (models/serve_cost.c); 0 = not stated, the "*" entry's value is used */
+	double serve_gemm_eff;    /* serving linear layers: share of the GEMM plateau reached
+	                           * (fused norms, activations and quantisation included) */
+	double serve_hbm_eff;     /* achieved/peak bandwidth of decode weight and KV reads */
+	double serve_iter_ns;     /* fixed cost per serving iteration: scheduler, sampling */
+	double serve_layer_ns;    /* launch and sync cost per layer and iteration */
 	int measured;             /* 1: from a benchmark on this GPU */
 	char source[HW_SOURCE_LEN];
 	double power_idle_w;      /* board power at rest; 0 = unknown */

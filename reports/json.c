@@ -3,6 +3,7 @@
  * Numbers are printed with %.6g (deterministic, locale-independent for C). */
 #include "reports/report.h"
 #include "reports/calib_report.h"
+#include "reports/serve_report.h"
 
 static void str(FILE *f, const char *s)
 {
@@ -77,6 +78,10 @@ void report_json(FILE *f, const run_results *r)
 	if (r->training.present) {
 		fprintf(f, ",\n");
 		train_block(f, &r->training);
+	}
+	if (r->inference.present) {
+		fprintf(f, ",\n");
+		report_infer_json(f, &r->inference);
 	}
 	if (r->nbom > 0) {
 		fprintf(f, ",\n  \"bom\": [");

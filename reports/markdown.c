@@ -1,6 +1,7 @@
 /* markdown.c -- report.md and the short summary printed by `capsim run`. */
 #include "reports/report.h"
 #include "reports/calib_report.h"
+#include "reports/serve_report.h"
 
 static double pct(double part, double whole)
 {
@@ -11,6 +12,8 @@ void report_summary(FILE *f, const run_results *r)
 {
 	const train_results *t = &r->training;
 	fprintf(f, "capsim: %s\n", r->scenario);
+	if (r->inference.present)
+		report_infer_summary(f, &r->inference);
 	if (!t->present)
 		return;
 	fprintf(f, "  cluster    %d x %s (%d GPUs, %s)\n", t->nodes, t->node, t->gpus, t->gpu);
@@ -54,6 +57,14 @@ void report_markdown(FILE *f, const run_results *r)
 {
 	const train_results *t = &r->training;
 	fprintf(f, "# capsim report: %s\n\n%s\n", r->scenario, r->description);
+	if (r->inference.present) {
+		report_infer_markdown(f, &r->inference);
+		if (r->nbom > 0) {
+			fprintf(f, "\n## Bill of materials\n\n| item | kind | count |\n|---|---|---:|\n");
+			for (int i = 0; i < r->nbom; i++)
+				fprintf(f, "| %s | %s | %ld |\n", r->bom[i].item, r->bom[i].kind, r->bom[i].count);
+		}
+	}
 	if (!t->present)
 		return;
 	fprintf(f, "\n## Training\n\n| figure | value |\n|---|---:|\n");

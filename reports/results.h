@@ -44,6 +44,52 @@ typedef struct {
 	char claim_source[512];
 } train_results;
 
+#define INFER_SERIES_MAX 256
+
+/* One interval of an inference run's time series (the report's CSV and charts). */
+typedef struct {
+	double t_s, gpu_util, kv_util, tokens_per_s, running;
+} infer_sample;
+
+typedef struct {
+	int present;
+	char model[64], gpu[64], node[64];
+	int gpus_total, gpus_used, nodes;
+	double params;
+	char compute[16], weights[16], kv[16];
+	/* layout and batching */
+	int tp, pp, replicas, max_batch, max_tokens, chunk;
+	char scheduler[16], lb[24];
+	int layout_auto, replicas_auto, rate_auto, offline, layouts_tried, runs;
+	/* load */
+	char arrival[16], trace_file[512];
+	double rate_per_s, duration_s, input_mean, output_mean;
+	long requests, completed, rejected, preemptions, iterations;
+	/* figures */
+	double throughput_tokens_per_s, requests_per_s, tokens_per_s_per_gpu;
+	double ttft_p50_s, ttft_p90_s, ttft_p99_s;
+	double tpot_p50_s, tpot_p90_s, tpot_p99_s;
+	double e2e_p50_s, e2e_p90_s, e2e_p99_s;
+	double queue_mean_s, queue_p50_s, queue_p99_s;
+	double kv_util_mean, kv_util_peak, gpu_util_mean, batch_mean, makespan_s;
+	double mfu;               /* 2 x parameters x (input + output tokens) over peak */
+	/* SLO: targets (0 = none), attainment share, met */
+	double slo_ttft_p50_s, slo_ttft_p99_s, slo_tpot_p50_s, slo_tpot_p99_s, slo_e2e_p99_s;
+	double slo_attainment;
+	int slo_met;
+	/* memory per GPU, GB = 1e9 bytes */
+	double memory_capacity_gb, mem_weights_gb, mem_kv_gb, mem_workspace_gb, mem_reserve_gb;
+	double kv_per_token_kb;
+	long kv_blocks;
+	/* provenance */
+	char profile[64];
+	double serve_gemm_eff, serve_hbm_eff, serve_iter_us, serve_layer_us;
+	uint64_t events;
+	infer_sample series[INFER_SERIES_MAX];
+	int nseries;
+	double series_step_s;
+} infer_results;
+
 typedef struct {
 	char item[64];
 	char kind[24];
@@ -84,6 +130,7 @@ typedef struct {
 	char description[512];
 	uint64_t seed;
 	train_results training;
+	infer_results inference;
 	bom_result bom[RESULTS_BOM_MAX];  /* the cluster's bill of materials */
 	int nbom;
 	calib_results calibration;

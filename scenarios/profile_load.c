@@ -135,7 +135,11 @@ static int parse_gpu_profile(const xmldoc_node *n, profile_gpu *g, char *err,
 	             errlen) < 0 ||
 	    quantity(n, "memory-reserve", UNIT_BYTES, &g->memory_reserve_B, err, errlen) < 0 ||
 	    quantity(n, "power-idle", UNIT_POWER, &g->power_idle_w, err, errlen) < 0 ||
-	    quantity(n, "power-dynamic", UNIT_POWER, &g->power_dynamic_w, err, errlen) < 0)
+	    quantity(n, "power-dynamic", UNIT_POWER, &g->power_dynamic_w, err, errlen) < 0 ||
+	    fraction(n, "serve-gemm", &g->serve_gemm_eff, err, errlen) < 0 ||
+	    fraction(n, "serve-hbm", &g->serve_hbm_eff, err, errlen) < 0 ||
+	    quantity(n, "serve-iteration", UNIT_TIME_NS, &g->serve_iter_ns, err, errlen) < 0 ||
+	    quantity(n, "serve-layer", UNIT_TIME_NS, &g->serve_layer_ns, err, errlen) < 0)
 		return -1;
 
 	for (const xmldoc_node *c = xmldoc_first(n); c; c = xmldoc_next(c)) {

@@ -8,6 +8,7 @@
 
 #include "models/cluster.h"
 #include "models/train.h"
+#include "models/infer.h"
 #include "models/profile.h"
 #include "scenarios/catalog.h"
 
@@ -24,6 +25,7 @@ typedef struct {
 	cost_terms cost;
 	work_kind kind;
 	train_cfg train;
+	infer_cfg infer;          /* WORK_INFERENCE; its trace is freed by scenario_free */
 	profile prof;             /* the scenario's <calibration>, else the default */
 	int report_formats;       /* REPORT_* bits; all when no <report> */
 	int line_workload;        /* line of <training> or <inference> */

@@ -5,9 +5,8 @@
  * only when every step passed. Defaults for absent attributes are set in one place
  * each: the constants below, and the top of load_parallel for the layout (tp, pp,
  * cp, ep 1; dp auto; microbatch 1; 1f1b; zero 0; no recompute; sequence parallel
- * wherever tp is not 1). Known limit: <inference> and <sweep> are validated against
- * the XSD (and the inference model's catalog id is resolved) but not yet read into
- * structs. */
+ * wherever tp is not 1); scenarios/serve_load.c for <inference>. Known limit:
+ * <sweep> is validated against the XSD but not yet read into structs. */
 #include "scenarios/scenario.h"
 
 #include <limits.h>
@@ -18,6 +17,7 @@
 
 #include "scenarios/check.h"
 #include "scenarios/profile_load.h"
+#include "scenarios/serve_load.h"
 #include "scenarios/units.h"
 #include "scenarios/xmldoc.h"
 
@@ -458,8 +458,9 @@ static int load_inference(loader *ld, const xmldoc_node *in)
 	ld->sc->kind = WORK_INFERENCE;
 	ld->sc->line_workload = xmldoc_line(in);
 	ld->sc->line_precision = ld->sc->line_workload;
-	/* Only the model is read for now, so that a wrong preset is caught early. */
-	return load_model(ld, xmldoc_child(in, "model"), &m);
+	if (load_model(ld, xmldoc_child(in, "model"), &m) < 0)
+		return -1;
+	return serve_load(in, ld->sc->file, &m, &ld->sc->infer, ld->err, ld->errlen);
 }
 
 static int load_report(loader *ld, const xmldoc_node *root)
@@ -549,6 +550,7 @@ void scenario_free(scenario *sc)
 	if (!sc)
 		return;
 	catalog_free(sc->cat);
+	free(sc->infer.load.trace);
 	free(sc);
 }
 

@@ -3,6 +3,7 @@
  * Exit status: 0 success, 1 the simulation or an input failed (message on stderr),
  * 2 usage error. Only this file ends the process. */
 #include "reports/report.h"
+#include "reports/serve_report.h"
 #include "scenarios/scenario.h"
 #include "sim/cmd_calibrate.h"
 #include "sim/cmd_nccl.h"
@@ -119,7 +120,9 @@ static int cmd_run(int argc, char **argv)
 		snprintf(outdir, sizeof outdir, "out/%s", r->scenario);
 	if (mkdirs(outdir, err, sizeof err) != 0 ||
 	    report_write_file(outdir, "summary.json", report_json, r, err, sizeof err) != 0 ||
-	    report_write_file(outdir, "report.md", report_markdown, r, err, sizeof err) != 0) {
+	    report_write_file(outdir, "report.md", report_markdown, r, err, sizeof err) != 0 ||
+	    (r->inference.present &&
+	     report_write_file(outdir, "timeseries.csv", report_infer_csv, r, err, sizeof err) != 0)) {
 		fprintf(stderr, "capsim: %s\n", err);
 		goto done;
 	}

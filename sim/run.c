@@ -9,6 +9,7 @@
 #include "models/step.h"
 #include "models/topo.h"
 #include "models/transformer.h"
+#include "sim/run_serve.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -91,10 +92,8 @@ int run_validate(const scenario *sc, char *err, size_t errlen)
 	plan pl;
 	if (sc->kind == WORK_NONE)
 		return 0; /* a cluster alone: schema, catalog and fabric checks only */
-	if (sc->kind != WORK_TRAINING) {
-		snprintf(err, errlen, "%s: inference workloads are not simulated yet", sc->file);
-		return -1;
-	}
+	if (sc->kind == WORK_INFERENCE)
+		return run_serve_validate(sc, err, errlen);
 	return plan_build(sc, &pl, err, errlen);
 }
 
@@ -211,10 +210,8 @@ int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen)
 			 "(a cluster alone serves `capsim nccl-tests` and `capsim validate`)", sc->file);
 		return -1;
 	}
-	if (sc->kind != WORK_TRAINING) {
-		snprintf(err, errlen, "%s: inference workloads are not simulated yet", sc->file);
-		return -1;
-	}
+	if (sc->kind == WORK_INFERENCE)
+		return run_serve(sc, &r->inference, err, errlen) != 0 ? -1 : run_bom(sc, r, err, errlen);
 	if (plan_build(sc, &pl, err, errlen) != 0)
 		return -1;
 	step_input in = { &sc->train, pl.p, &pl.gm, &pl.lay, STEP_DP_BUCKET_PARAMS,

@@ -68,7 +68,43 @@ check validate_missing_file validate_missing
 every_shipped_scenario_runs() {
 	for f in scenarios/*.xml; do
 		"$capsim" run "$f" -o "$tmp/s" --json >"$tmp/s.json" || return 1
-		grep -q '"time_to_train_days": [0-9]' "$tmp/s.json" || return 1
+		grep -q '"time_to_train_days": [0-9]' "$tmp/s.json" ||
+			grep -q '"throughput_tokens_per_s": [1-9]' "$tmp/s.json" || return 1
 	done
 }
 check shipped_scenarios_run every_shipped_scenario_runs
+
+inference_json_and_series() {
+	"$capsim" run scenarios/infer-llama2-70b-xe9680.xml -o "$tmp/inf" --json >"$tmp/inf.json" &&
+	cmp "$tmp/inf.json" "$tmp/inf/summary.json" &&
+	grep -q '"inference": {' "$tmp/inf.json" &&
+	grep -q '"ttft_p99_s": [0-9]' "$tmp/inf.json" &&
+	grep -q '"tpot_p50_s": [0-9]' "$tmp/inf.json" &&
+	grep -q '"replicas": [1-9]' "$tmp/inf.json" &&
+	! grep -q '"training"' "$tmp/inf.json" &&
+	head -1 "$tmp/inf/timeseries.csv" | grep -q '^t_s,gpu_util,kv_util,output_tokens_per_s,running$' &&
+	[ "$(wc -l <"$tmp/inf/timeseries.csv")" -gt 10 ] &&
+	grep -q '^## Inference' "$tmp/inf/report.md" &&
+	"$capsim" run scenarios/infer-llama2-70b-xe9680.xml -o "$tmp/inf2" >/dev/null &&
+	cmp "$tmp/inf/report.md" "$tmp/inf2/report.md" &&
+	cmp "$tmp/inf/timeseries.csv" "$tmp/inf2/timeseries.csv"
+}
+check inference_json_timeseries_deterministic inference_json_and_series
+
+inference_bad_trace() {
+	printf 'arrival_s,input_tokens,output_tokens\n0,100,10\n0.5,100\n' >"$tmp/bad.csv"
+	cat >"$tmp/badtrace.xml" <<'XML'
+<scenario name="badtrace">
+  <cluster><nodes type="dell-xe9680" count="1"/></cluster>
+  <inference>
+    <model preset="llama3-8b"/>
+    <load trace="bad.csv"/>
+  </inference>
+</scenario>
+XML
+	"$capsim" run "$tmp/badtrace.xml" -o "$tmp/bt-out" 2>"$tmp/err"
+	rc=$?
+	[ "$rc" = 1 ] && [ ! -e "$tmp/bt-out" ] &&
+	grep -q 'badtrace.xml:5: <load trace="bad.csv">: .*bad.csv:3: expected arrival_s,input_tokens,output_tokens' "$tmp/err"
+}
+check inference_bad_trace_exit_1 inference_bad_trace
