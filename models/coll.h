@@ -8,7 +8,12 @@
 #ifndef CAPSIM_COLL_H
 #define CAPSIM_COLL_H
 
-#include "models/comm.h"
+#include "models/profile.h"
+
+typedef enum {
+	COLL_ALLREDUCE, COLL_REDUCESCATTER, COLL_ALLGATHER, COLL_ALLTOALL,
+	COLL_BROADCAST, COLL_SENDRECV
+} coll_op;
 
 typedef enum {
 	ALGO_RING, ALGO_TREE, ALGO_NVLS, ALGO_NVLSTREE, ALGO_COLLNET, ALGO_PAT,

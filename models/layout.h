@@ -9,7 +9,6 @@
 
 #include "models/cluster.h"
 #include "models/coll.h"
-#include "models/comm.h"
 #include "models/train.h"
 
 typedef struct {
