@@ -571,6 +571,25 @@ static void stage_breakdown(const graph *g, int st, uint64_t makespan, double ac
 		busy[0] += (double)g->tasks[sp->prog[i]].comm_ns;
 }
 
+/* ---- trace ------------------------------------------------------------------- */
+
+/* Appends every task's span to tr (the optional recording hook). */
+static int trace_record(const graph *g, step_trace *tr)
+{
+	static const unsigned char kind[] = {
+		[K_COMPUTE] = TRACE_COMPUTE, [K_TP] = TRACE_TP, [K_PP] = TRACE_PP,
+		[K_CP] = TRACE_CP, [K_DP] = TRACE_DP, [K_OPT] = TRACE_OPTIMIZER,
+	};
+	for (int32_t i = 0; i < g->ntasks; i++) {
+		const task *t = &g->tasks[i];
+		unsigned char k = t->kind == K_TP && t->comm_ns < t->dur_ns ? TRACE_COMPUTE : kind[t->kind];
+		if (step_trace_add(tr, t->stream / S_COUNT, t->stream % S_COUNT, (trace_kind)k,
+				   t->start_ns, t->start_ns + t->dur_ns, t->comm_ns) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* ---- entry points ----------------------------------------------------------- */
 
 static int microbatches(const step_input *in)
@@ -671,6 +690,10 @@ int step_simulate(const step_input *in, step_result *out, char *err, size_t errl
 	out->events = sim_fired(g.s);
 	out->tasks = g.ntasks;
 	out->folded = 1;
+	if (in->trace && trace_record(&g, in->trace) != 0) {
+		snprintf(err, errlen, "out of memory recording the step trace");
+		goto done;
+	}
 	rc = 0;
 done:
 	free(bd.f_first);

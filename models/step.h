@@ -14,6 +14,7 @@
 
 #include "models/gpu.h"
 #include "models/layout.h"
+#include "models/steptrace.h"
 #include "models/train.h"
 
 /* Megatron-Core's default data-parallel gradient bucket: 40M parameters
@@ -26,6 +27,7 @@ typedef struct {
 	const gpu_model *gpu;
 	const train_layout *lay;
 	double bucket_params;     /* data-parallel gradient bucket size, parameters */
+	step_trace *trace;        /* NULL: off; else every task's span is appended */
 } step_input;
 
 /* Per-microbatch costs of one layer and of the pipeline ends, in ns. */

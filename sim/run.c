@@ -213,7 +213,7 @@ int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen)
 	}
 	if (plan_build(sc, &pl, err, errlen) != 0)
 		return -1;
-	step_input in = { &sc->train, pl.p, &pl.gm, &pl.lay, STEP_DP_BUCKET_PARAMS };
+	step_input in = { &sc->train, pl.p, &pl.gm, &pl.lay, STEP_DP_BUCKET_PARAMS, NULL };
 	step_result sr;
 	if (step_simulate(&in, &sr, why, sizeof why) != 0) {
 		snprintf(err, errlen, "%s:%d: %s", sc->file, sc->train.line_parallel, why);
