@@ -107,6 +107,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	rc = 0;
 done:
+	run_results_release(r);
 	free(r);
 	scenario_free(sc);
 	return rc;

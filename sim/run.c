@@ -1,6 +1,9 @@
 /* run.c -- one design point: scenario -> layout -> step simulation -> results. */
 #include "sim/run.h"
 #include "models/autopar.h"
+#include "models/cost.h"
+#include "models/inventory.h"
+#include "models/power.h"
 #include "models/gpu.h"
 #include "models/layout.h"
 #include "models/memory.h"
@@ -10,6 +13,7 @@
 #include "models/transformer.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *recompute_name(recompute_kind k)
@@ -195,6 +199,200 @@ static int run_bom(const scenario *sc, run_results *r, char *err, size_t errlen)
 	return 0;
 }
 
+/* ---- power and cost ---------------------------------------------------------- */
+
+static void timeline_fill(const step_trace *tr, timeline_results *o)
+{
+	memset(o, 0, sizeof *o);
+	o->stages = tr->stages;
+	o->step_s = tr->makespan_ns * 1e-9;
+	o->nstreams = TRACE_STREAM_COUNT;
+	o->nkinds = TRACE_KIND_COUNT;
+	for (int i = 0; i < TRACE_STREAM_COUNT; i++)
+		snprintf(o->stream_names[i], sizeof o->stream_names[i], "%s", step_trace_stream_name(i));
+	for (int i = 0; i < TRACE_KIND_COUNT; i++)
+		snprintf(o->kind_names[i], sizeof o->kind_names[i], "%s", step_trace_kind_name((trace_kind)i));
+	o->spans = tr->n > 0 ? malloc((size_t)tr->n * sizeof *o->spans) : NULL;
+	if (!o->spans)
+		return; /* the timeline is optional: reports say it is missing */
+	for (long i = 0; i < tr->n; i++) {
+		const step_span *s = &tr->spans[i];
+		timeline_span *d = &o->spans[o->nspans++];
+		d->start_s = s->start_ns * 1e-9;
+		d->end_s = s->end_ns * 1e-9;
+		d->comm_s = s->comm_ns * 1e-9;
+		d->stage = s->stage;
+		d->stream = s->stream;
+		d->kind = s->kind;
+	}
+}
+
+static void power_fill(const power_result *p, const power_curve *c, const site *st,
+		       const double mix[POWER_STATE_COUNT], power_results *o)
+{
+	memset(o, 0, sizeof *o);
+	o->present = 1;
+	o->gpu_avg_w = p->gpu_avg_w;
+	o->gpus_kw = p->gpus_w / 1e3;
+	o->hosts_kw = p->hosts_w / 1e3;
+	o->nics_kw = p->nics_w / 1e3;
+	o->switches_kw = p->switches_w / 1e3;
+	o->storage_kw = p->storage_w / 1e3;
+	o->it_avg_kw = p->it_avg_w / 1e3;
+	o->facility_avg_kw = p->facility_avg_w / 1e3;
+	o->it_peak_kw = p->it_peak_w / 1e3;
+	o->facility_peak_kw = p->facility_peak_w / 1e3;
+	o->it_nameplate_kw = p->it_nameplate_w / 1e3;
+	o->node_peak_kw = p->node_peak_w / 1e3;
+	o->node_nameplate_kw = p->node_nameplate_w / 1e3;
+	o->it_energy_mwh = p->it_energy_j / 3.6e9;
+	o->energy_mwh = p->facility_energy_j / 3.6e9;
+	o->energy_per_token_j = p->energy_per_token_j;
+	o->co2_t = p->co2_kg / 1e3;
+	o->pue = st->pue >= 1 ? st->pue : 1;
+	o->carbon_g_per_kwh = st->carbon_kg_per_j * 3.6e9;
+	for (int k = 0; k < POWER_STATE_COUNT; k++) {
+		o->gpu_state_w[k] = c->state_w[k];
+		o->gpu_state_share[k] = mix[k];
+	}
+	o->curve_measured = c->measured;
+	snprintf(o->curve_source, sizeof o->curve_source, "%s", c->source);
+	snprintf(o->rack, sizeof o->rack, "%s", st->rack ? st->rack->id : "42U rack");
+	o->rack_units = p->racks.rack_units;
+	o->nodes_per_rack = p->racks.nodes_per_rack;
+	o->racks = p->racks.racks;
+	o->rack_violation = p->racks.violation;
+	o->nodes_per_rack_limit = p->racks.nodes_per_rack_limit;
+	o->racks_needed = p->racks.racks_needed;
+	o->infra_racks = p->racks.infra_racks;
+	o->total_racks = p->racks.total_racks;
+	o->rack_limit_kw = p->racks.limit_w / 1e3;
+	o->rack_peak_kw = p->racks.rack_peak_w / 1e3;
+	o->rack_nameplate_kw = p->racks.rack_nameplate_w / 1e3;
+	o->infra_kw = p->racks.infra_w / 1e3;
+}
+
+static void cost_fill(const cost_result *c, const scenario *sc, cost_results *o)
+{
+	memset(o, 0, sizeof *o);
+	o->present = 1;
+	for (int i = 0; i < c->n && i < RESULTS_BOM_MAX + 1; i++) {
+		const cost_line *l = &c->lines[i];
+		cost_line_result *d = &o->lines[o->nlines++];
+		snprintf(d->item, sizeof d->item, "%s", l->item);
+		snprintf(d->kind, sizeof d->kind, "%s", inventory_kind_name(l->kind));
+		d->count = l->count;
+		d->unit_usd = l->unit_usd;
+		d->total_usd = l->total_usd;
+		d->priced = l->priced;
+		d->list_price = l->price_list;
+		snprintf(d->source, sizeof d->source, "%s", l->source ? l->source : "");
+	}
+	o->unpriced = c->unpriced;
+	o->capex_usd = c->capex_usd;
+	o->capex_nodes_usd = c->capex_by_kind_usd[INV_NODE];
+	o->capex_network_usd = c->capex_by_kind_usd[INV_SWITCH] + c->capex_by_kind_usd[INV_CABLE] +
+			       c->capex_by_kind_usd[INV_TRANSCEIVER];
+	o->capex_storage_usd = c->capex_by_kind_usd[INV_STORAGE];
+	o->capex_racks_usd = c->capex_by_kind_usd[INV_RACK];
+	o->energy_usd_per_year = c->energy_usd_per_year;
+	o->support_usd_per_year = c->support_usd_per_year;
+	o->colocation_usd_per_year = c->colocation_usd_per_year;
+	o->opex_usd_per_year = c->opex_usd_per_year;
+	o->support_share = c->support_share;
+	o->support_defaulted = c->support_defaulted;
+	snprintf(o->support_source, sizeof o->support_source, "%s",
+		 c->support_defaulted ? cost_support_default_source : "the scenario's <cost support>");
+	o->years = sc->cost.years;
+	o->depreciation_usd_per_year = c->depreciation_usd_per_year;
+	o->tco_usd = c->tco_usd;
+	o->run_cost_usd = c->run_cost_usd;
+	o->cloud_cost_usd = c->cloud_cost_usd;
+	o->cloud_usd_per_gpu_h = sc->cost.cloud_usd_per_gpu_s * 3600.0;
+	o->usd_per_million_tokens = c->usd_per_million_tokens;
+	o->electricity_usd_per_kwh = sc->site.electricity_usd_per_j * 3.6e6;
+}
+
+/* Power from the step's activity, racks, then the priced inventory and the run's
+ * cost; fills r->power, r->cost, r->timeline and r->power_series. */
+static int run_power_cost(const scenario *sc, const step_result *sr, const step_trace *tr,
+			  run_results *r, char *err, size_t errlen)
+{
+	const cluster *cl = &sc->cl;
+	char why[512];
+	bom b;
+	inventory inv;
+	power_curve curves[CLUSTER_MAX_GROUPS];
+	power_sample samples[RESULTS_POWER_POINTS];
+	power_result pr;
+	cost_result cr;
+	const train_results *t = &r->training;
+
+	if (topo_bom(cl, &b, why, sizeof why) != 0 ||
+	    inventory_build(cl, &b, NULL, 0, &inv, why, sizeof why) != 0)
+		goto fail;
+	for (int g = 0; g < cl->ngroups; g++)
+		if (power_curve_published(cl->groups[g].gpu, &curves[g], why, sizeof why) != 0)
+			goto fail;
+	double run_s = t->time_to_train_days * 86400.0, scale = run_s / sr->step_s;
+	power_input pin;
+	memset(&pin, 0, sizeof pin);
+	pin.cl = cl;
+	pin.inv = &inv;
+	pin.site = &sc->site;
+	pin.curve = curves;
+	pin.gpu_state_s[POWER_COMPUTE] = sr->compute_s * scale;
+	pin.gpu_state_s[POWER_COMM] = sr->exposed_comm_s * scale;
+	pin.gpu_state_s[POWER_IDLE] = sr->bubble_s * scale;
+	pin.gpu_state_s[POWER_MEMORY] = sr->other_s * scale;
+	pin.duration_s = run_s;
+	pin.tokens = t->tokens;
+	if (power_samples_from_trace(tr, RESULTS_POWER_POINTS, samples, why, sizeof why) == 0) {
+		pin.series = samples;
+		pin.nseries = RESULTS_POWER_POINTS;
+	}
+	if (power_estimate(&pin, &pr, why, sizeof why) != 0)
+		goto fail;
+	double mix[POWER_STATE_COUNT], tot = 0;
+	for (int k = 0; k < POWER_STATE_COUNT; k++)
+		tot += pin.gpu_state_s[k];
+	for (int k = 0; k < POWER_STATE_COUNT; k++)
+		mix[k] = pin.gpu_state_s[k] / tot;
+	power_fill(&pr, &curves[0], &sc->site, mix, &r->power);
+	double pue = r->power.pue;
+	r->npower = pin.nseries;
+	for (int i = 0; i < pin.nseries; i++) {
+		power_point *p = &r->power_series[i];
+		double it = power_it_w(&pin, samples[i].share);
+		p->t_s = samples[i].t_s;
+		p->gpu_w = power_gpu_w(&curves[0], samples[i].share);
+		p->it_kw = it / 1e3;
+		p->facility_kw = it * pue / 1e3;
+	}
+
+	if (inventory_build(cl, &b, sc->site.rack, pr.racks.total_racks, &inv, why, sizeof why) != 0)
+		goto fail;
+	cost_input cin;
+	memset(&cin, 0, sizeof cin);
+	cin.inv = &inv;
+	cin.site = &sc->site;
+	cin.terms = &sc->cost;
+	cin.facility_avg_w = pr.facility_avg_w;
+	cin.it_peak_w = pr.it_peak_w;
+	cin.run_s = run_s;
+	cin.run_facility_energy_j = pr.facility_energy_j;
+	cin.gpus = t->gpus;
+	cin.tokens = t->tokens;
+	if (cost_estimate(&cin, &cr, why, sizeof why) != 0)
+		goto fail;
+	cost_fill(&cr, sc, &r->cost);
+	timeline_fill(tr, &r->timeline);
+	return 0;
+fail:
+	snprintf(err, errlen, "%s: %s", sc->file, why);
+	return -1;
+}
+
 int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen)
 {
 	plan pl;
@@ -213,12 +411,30 @@ int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen)
 	}
 	if (plan_build(sc, &pl, err, errlen) != 0)
 		return -1;
-	step_input in = { &sc->train, pl.p, &pl.gm, &pl.lay, STEP_DP_BUCKET_PARAMS, NULL };
+	step_trace tr;
+	memset(&tr, 0, sizeof tr);
+	step_input in = { &sc->train, pl.p, &pl.gm, &pl.lay, STEP_DP_BUCKET_PARAMS, &tr };
 	step_result sr;
 	if (step_simulate(&in, &sr, why, sizeof why) != 0) {
 		snprintf(err, errlen, "%s:%d: %s", sc->file, sc->train.line_parallel, why);
+		step_trace_free(&tr);
 		return -1;
 	}
 	fill_results(sc, &pl, &sr, step_analytic_s(&in), &r->training);
-	return run_bom(sc, r, err, errlen);
+	int rc = run_bom(sc, r, err, errlen);
+	if (rc == 0)
+		rc = run_power_cost(sc, &sr, &tr, r, err, errlen);
+	step_trace_free(&tr);
+	if (rc != 0)
+		run_results_release(r);
+	return rc;
+}
+
+void run_results_release(run_results *r)
+{
+	if (!r)
+		return;
+	free(r->timeline.spans);
+	r->timeline.spans = NULL;
+	r->timeline.nspans = 0;
 }
