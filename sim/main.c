@@ -19,7 +19,8 @@ static const char usage_text[] =
 	"       capsim validate FILE.xml\n"
 	"       capsim nccl-tests --scenario FILE.xml [--op OP] [-g GPUS] [-b 8] [-e 8G] [-f 2] [--algo A]\n"
 	"\n"
-	"  run       simulate the scenario, write summary.json and report.md into DIR\n"
+	"  run       simulate the scenario, write the report folder (report.html, report.md,\n"
+	"            summary.json, trace.json, CSVs, gnuplot charts, per <report formats>) into DIR\n"
 	"            (default out/<scenario name>/) and print a short summary;\n"
 	"            --json prints the JSON summary on standard output instead\n"
 	"  validate  check a scenario file (schema, catalog ids, units, layout, memory)\n"
@@ -93,9 +94,9 @@ static int cmd_run(int argc, char **argv)
 		snprintf(outdir, sizeof outdir, "%s", dir);
 	else
 		snprintf(outdir, sizeof outdir, "out/%s", r->scenario);
+	r->formats = sc->report_formats;
 	if (mkdirs(outdir, err, sizeof err) != 0 ||
-	    report_write_file(outdir, "summary.json", report_json, r, err, sizeof err) != 0 ||
-	    report_write_file(outdir, "report.md", report_markdown, r, err, sizeof err) != 0) {
+	    report_write_folder(outdir, r, err, sizeof err) != 0) {
 		fprintf(stderr, "capsim: %s\n", err);
 		goto done;
 	}
@@ -103,7 +104,15 @@ static int cmd_run(int argc, char **argv)
 		report_json(stdout, r);
 	} else {
 		report_summary(stdout, r);
-		printf("  reports    %s/summary.json, %s/report.md\n", outdir, outdir);
+		printf("  reports    %s/ (%s%s%s%s)\n", outdir,
+		       r->formats & RESULTS_FMT_HTML ? "report.html " : "",
+		       r->formats & RESULTS_FMT_MD ? "report.md " : "",
+		       r->formats & RESULTS_FMT_JSON ? "summary.json trace.json " : "",
+		       r->formats & RESULTS_FMT_CSV ? "CSVs, gnuplot scripts" : "");
+		if (r->charts > 0)
+			printf("  charts     timeline.png breakdown.png power.png cost.png\n");
+		else if (r->charts < 0)
+			printf("  charts     skipped: %s\n", r->charts_note);
 	}
 	rc = 0;
 done:
