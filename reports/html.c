@@ -65,7 +65,8 @@ static void style(FILE *f)
 }
 
 /* Step timeline: a row per stage and stream that has work; spans of one kind
- * closer than half a pixel are drawn as one rectangle. */
+ * closer than 1.5 pixels are drawn as one band,
+ * shaded by the share of it they are busy. */
 static void chart_timeline(FILE *f, const run_results *r)
 {
 	const timeline_results *t = &r->timeline;
@@ -97,28 +98,35 @@ static void chart_timeline(FILE *f, const run_results *r)
 		fprintf(f, "<text x=\"%.0f\" y=\"%.1f\" font-size=\"11\" text-anchor=\"end\">stage %d %s</text>\n",
 			left - 6, y + 11, k / t->nstreams, t->stream_names[k % t->nstreams]);
 		fprintf(f, "<rect x=\"%.0f\" y=\"%.1f\" width=\"%.0f\" height=\"%.1f\" fill=\"#f0f2f5\"/>\n", left, y, width, rowh - 3);
-		double cs = -1, ce = -1;
+		double cs = -1, ce = -1, busy = 0;
 		int ck = -1;
-		for (long i = 0; i < t->nspans; i++) {
-			const timeline_span *s = &t->spans[i];
-			if (s->stage * t->nstreams + s->stream != k || s->end_s <= s->start_s)
+		for (long i = 0; i <= t->nspans; i++) {
+			const timeline_span *s = i < t->nspans ? &t->spans[i] : NULL;
+			if (s && (s->stage * t->nstreams + s->stream != k || s->end_s <= s->start_s))
 				continue;
-			if (ck == s->kind && (s->start_s - ce) * px < 0.5) {
+			if (s && ck == s->kind && (s->start_s - ce) * px < 1.5) {
 				if (s->end_s > ce)
 					ce = s->end_s;
+				busy += s->end_s - s->start_s;
 				continue;
 			}
-			if (ck >= 0)
-				fprintf(f, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>\n",
+			if (ck >= 0) {
+				/* a band of short spans is shaded by how busy it is */
+				double op = busy / (ce - cs);
+				fprintf(f, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"",
 					left + cs * px, y, (ce - cs) * px > 0.5 ? (ce - cs) * px : 0.5, rowh - 3,
 					kind_color[ck % 6]);
+				if (op < 0.95)
+					fprintf(f, " fill-opacity=\"%.2f\"", op > 0.15 ? op : 0.15);
+				fprintf(f, "/>\n");
+			}
+			if (!s)
+				break;
 			cs = s->start_s;
 			ce = s->end_s;
+			busy = ce - cs;
 			ck = s->kind;
 		}
-		if (ck >= 0)
-			fprintf(f, "<rect x=\"%.2f\" y=\"%.1f\" width=\"%.2f\" height=\"%.1f\" fill=\"%s\"/>\n",
-				left + cs * px, y, (ce - cs) * px > 0.5 ? (ce - cs) * px : 0.5, rowh - 3, kind_color[ck % 6]);
 	}
 	double ya = 10 + rows * rowh + 4;
 	for (int i = 0; i <= 5; i++) {

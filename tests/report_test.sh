@@ -1,0 +1,99 @@
+#!/bin/sh
+# report_test.sh -- the report folder end to end: every file for the default
+# scenario (charts rendered by gnuplot, no temporary files left), power and cost
+# keys with consistent values, the Perfetto trace, charts skipped without gnuplot,
+# <report formats> honoured, and power and cost for every shipped scenario.
+# Prints "ok NAME" or "FAIL NAME" per case (tests/run.sh counts them).
+set -u
+capsim=${CAPSIM:-bin/capsim}
+case "$capsim" in /*) ;; *) capsim="$(pwd)/$capsim" ;; esac
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+check() { # name, then a command that must succeed
+	name=$1; shift
+	if "$@" >"$tmp/log" 2>&1; then echo "ok $name"; else echo "FAIL $name"; cat "$tmp/log"; fi
+}
+
+# jnum FILE KEY: the first number after "KEY": in FILE
+jnum() { sed -n "s/.*\"$2\": \([-0-9.e+]*\).*/\1/p" "$1" | head -1; }
+
+"$capsim" run scenarios/default.xml -o "$tmp/d" >"$tmp/run.out" 2>&1
+
+full_folder() {
+	for f in summary.json report.md report.html trace.json timeline.csv power.csv breakdown.csv \
+		bom.csv cost.csv timeline.gp breakdown.gp power.gp cost.gp; do
+		[ -s "$tmp/d/$f" ] || { echo "missing $f"; return 1; }
+	done
+	for c in timeline breakdown power cost; do
+		# PNG signature: 89 50 4e 47
+		[ "$(head -c 4 "$tmp/d/$c.png" | od -An -tx1 | tr -d ' \n')" = "89504e47" ] || { echo "$c.png"; return 1; }
+	done
+	[ -z "$(ls -a "$tmp/d" | grep -E 'tmp|\.log')" ] || { ls -a "$tmp/d"; return 1; }
+	grep -q "Charts (gnuplot): timeline.png" "$tmp/d/report.md"
+}
+check full_report_folder_with_charts full_folder
+
+power_cost_consistent() {
+	j="$tmp/d/summary.json"
+	for k in it_peak_kw facility_peak_kw energy_mwh co2_t capex_usd opex_usd_per_year tco_usd \
+		run_cost_usd cloud_cost_usd; do
+		grep -q "\"$k\": [0-9]" "$j" || { echo "no $k"; return 1; }
+	done
+	it=$(jnum "$j" it_peak_kw); fac=$(jnum "$j" facility_peak_kw)
+	mwh=$(jnum "$j" energy_mwh); co2=$(jnum "$j" co2_t)
+	capex=$(jnum "$j" capex_usd); opex=$(jnum "$j" opex_usd_per_year); tco=$(jnum "$j" tco_usd)
+	# PUE 1.3, 380 g/kWh, 4 years; capex of the XE9680 module priced by hand
+	awk -v it="$it" -v fac="$fac" -v mwh="$mwh" -v co2="$co2" -v capex="$capex" -v opex="$opex" -v tco="$tco" \
+	    'function near(a, b) { d = a - b; if (d < 0) d = -d; return d <= 1e-4 * (b < 0 ? -b : b) }
+	     BEGIN { exit !(near(fac, 1.3 * it) && near(co2, 0.38 * mwh) && near(capex, 3035200) &&
+	                    near(tco, capex + 4 * opex)) }' &&
+	# report.md and report.html show the same peak as the JSON
+	grep -q "| IT power, peak (simulated) | $(printf '%.1f' "$it") kW |" "$tmp/d/report.md" &&
+	grep -q "id=\"fig-it-peak\"><div class=\"label\">IT power, peak</div><div class=\"value\">$(printf '%.1f' "$it")<" "$tmp/d/report.html" &&
+	grep -q "Rack power violation:\*\* 7 nodes per rack draw 56.0 kW at peak, above the 40.0 kW limit" "$tmp/d/report.md" &&
+	grep -q "so the nodes need 2 racks" "$tmp/d/report.md"
+}
+check power_and_cost_consistent power_cost_consistent
+
+perfetto_trace() {
+	t="$tmp/d/trace.json"
+	head -c 40 "$t" | grep -q '^{"displayTimeUnit": "ms"' || return 1
+	spans=$(($(wc -l <"$tmp/d/timeline.csv") - 1))
+	events=$(grep -c '"ph": "X"' "$t")
+	[ "$spans" -gt 1000 ] && [ "$events" = "$spans" ] || { echo "$events events, $spans spans"; return 1; }
+	grep -q '"name": "process_name", "ph": "M", "pid": 3, "args": {"name": "pipeline stage 3"}' "$t" &&
+	tail -c 4 "$t" | grep -q ']}' &&
+	if command -v python3 >/dev/null 2>&1; then python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$t"; fi
+}
+check perfetto_trace_json perfetto_trace
+
+no_gnuplot() {
+	PATH=/nonexistent "$capsim" run scenarios/default.xml -o "$tmp/n" >"$tmp/n.out" 2>&1 || return 1
+	grep -q "charts     skipped: gnuplot is not installed" "$tmp/n.out" &&
+	grep -q "Charts skipped: gnuplot is not installed (not found on PATH)" "$tmp/n/report.md" &&
+	grep -q "gnuplot charts skipped: gnuplot is not installed" "$tmp/n/report.html" &&
+	! ls "$tmp/n"/*.png 2>/dev/null &&
+	[ -s "$tmp/n/power.gp" ] && [ -s "$tmp/n/timeline.csv" ] && [ -s "$tmp/n/trace.json" ] &&
+	cmp "$tmp/n/summary.json" "$tmp/d/summary.json"
+}
+check charts_skipped_without_gnuplot no_gnuplot
+
+formats_honoured() {
+	sed 's|<report formats="html md csv json"/>|<report formats="md"/>|' scenarios/default.xml >"$tmp/md.xml"
+	grep -q 'formats="md"' "$tmp/md.xml" || return 1
+	"$capsim" run "$tmp/md.xml" -o "$tmp/m" >/dev/null 2>&1 || return 1
+	[ "$(ls "$tmp/m")" = "report.md" ]
+}
+check report_formats_honoured formats_honoured
+
+shipped_power_cost() {
+	for s in scenarios/*.xml; do
+		grep -q "<training>\|<inference>" "$s" || continue
+		"$capsim" run "$s" -o "$tmp/s" --json >"$tmp/s.json" 2>"$tmp/s.err" || { cat "$tmp/s.err"; return 1; }
+		it=$(jnum "$tmp/s.json" it_peak_kw); capex=$(jnum "$tmp/s.json" capex_usd)
+		awk -v a="$it" -v b="$capex" 'BEGIN { exit !(a > 0 && b > 0) }' || { echo "$s: $it kW, $capex USD"; return 1; }
+		echo "$s: IT peak $it kW, facility $(jnum "$tmp/s.json" facility_peak_kw) kW, $(jnum "$tmp/s.json" energy_mwh) MWh, capex $capex USD, TCO $(jnum "$tmp/s.json" tco_usd) USD"
+	done
+}
+check shipped_scenarios_report_power_and_cost shipped_power_cost
