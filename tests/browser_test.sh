@@ -55,7 +55,7 @@ screenshot() {
 	timeout 120 "$browser" $flags --window-size=1300,2400 --screenshot="$tmp/shot.png" "$page" \
 		>/dev/null 2>"$tmp/chromium.err" || { tail -3 "$tmp/chromium.err"; return 1; }
 	[ "$(head -c 4 "$tmp/shot.png" | od -An -tx1 | tr -d ' \n')" = "89504e47" ] || return 1
-	# a rendered page with charts compresses to far more than a blank one (~10 kB)
+	# a rendered page with charts compresses to far more than a blank one (~14 kB)
 	[ "$(wc -c <"$tmp/shot.png")" -gt 60000 ]
 }
 check browser_screenshot_png screenshot
