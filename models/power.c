@@ -326,3 +326,21 @@ int power_samples_from_trace(const step_trace *tr, int bins, power_sample *out,
 	free(acc);
 	return 0;
 }
+
+int power_curve_from_profile(const profile_gpu *pg, const hw_gpu *g, const char *profile_file,
+			     power_curve *out)
+{
+	if (!pg || strcmp(pg->gpu, g->id) != 0 || !(pg->power_w[POWER_COMPUTE] > 0))
+		return -1;
+	power_curve c;
+	memset(&c, 0, sizeof c);
+	for (int k = 0; k < POWER_STATE_COUNT; k++)
+		c.state_w[k] = pg->power_w[k];
+	c.measured = pg->power_measured;
+	snprintf(c.source, sizeof c.source, "%scalibration profile %s, power fit of %s: %.0f W idle, %.0f W "
+		 "compute-bound, %.0f W memory-bound, %.0f W communicating; host as the published curve",
+		 c.measured ? "" : "Estimate: ", profile_file, g->id, c.state_w[POWER_IDLE],
+		 c.state_w[POWER_COMPUTE], c.state_w[POWER_MEMORY], c.state_w[POWER_COMM]);
+	*out = c;
+	return 0;
+}

@@ -13,6 +13,7 @@
 
 #include "models/cluster.h"
 #include "models/inventory.h"
+#include "models/profile.h"
 #include "models/steptrace.h"
 
 typedef enum { POWER_IDLE, POWER_COMPUTE, POWER_MEMORY, POWER_COMM, POWER_STATE_COUNT } power_state;
@@ -33,6 +34,12 @@ typedef struct {
  * memory-bound and communicating in between (power.c names the sources). Returns
  * 0 and *out, or -1 with err when the catalog states no TDP. */
 int power_curve_published(const hw_gpu *g, power_curve *out, char *err, size_t errlen);
+
+/* The curve of GPU `g` from a calibration profile's power fit. Returns 0 and *out
+ * when `pg` is the entry of this very GPU (not "*") and has a <power> fit, else -1
+ * (then use power_curve_published). */
+int power_curve_from_profile(const profile_gpu *pg, const hw_gpu *g, const char *profile_file,
+			     power_curve *out);
 
 /* Share of a node group's GPUs in each state at one instant (shares sum to 1). */
 typedef struct {

@@ -30,6 +30,10 @@ typedef struct {
 	link_eff link[LINK_CLASS_COUNT];
 	int measured;             /* 1: from a benchmark on this GPU */
 	char source[HW_SOURCE_LEN];
+	/* power fit: one GPU's draw when idle, compute-bound, memory-bound and
+	 * communicating (W); all 0 when the profile has no <power> */
+	double power_w[4];
+	int power_measured;
 } profile_gpu;
 
 #define PROFILE_MAX_GPUS 32

@@ -98,6 +98,17 @@ static int parse_gpu_profile(const xmldoc_node *n, profile_gpu *g, char *err,
 			    fraction(c, "efficiency", &l->bw_eff, err, errlen) < 0 ||
 			    boolean(c, "measured", &l->measured, err, errlen) < 0)
 				return -1;
+		} else if (strcmp(name, "power") == 0) {
+			static const char *const states[4] = { "idle", "compute", "memory", "comm" };
+			g->power_measured = g->measured;
+			for (int k = 0; k < 4; k++)
+				if (quantity(c, states[k], UNIT_POWER, &g->power_w[k], err, errlen) < 0)
+					return -1;
+			if (boolean(c, "measured", &g->power_measured, err, errlen) < 0)
+				return -1;
+			if (!(g->power_w[1] > 0) || g->power_w[0] > g->power_w[1])
+				return xmldoc_error(c, "compute", err, errlen,
+				                    "compute needs a power above zero and at least idle, such as \"690 W\"");
 		} else if (strcmp(name, "source") == 0) {
 			xmldoc_text(c, g->source, sizeof g->source);
 		}

@@ -331,9 +331,12 @@ static int run_power_cost(const scenario *sc, const step_result *sr, const step_
 	if (topo_bom(cl, &b, why, sizeof why) != 0 ||
 	    inventory_build(cl, &b, NULL, 0, &inv, why, sizeof why) != 0)
 		goto fail;
-	for (int g = 0; g < cl->ngroups; g++)
-		if (power_curve_published(cl->groups[g].gpu, &curves[g], why, sizeof why) != 0)
+	for (int g = 0; g < cl->ngroups; g++) {
+		const hw_gpu *gpu = cl->groups[g].gpu;
+		if (power_curve_from_profile(profile_for(&sc->prof, gpu->id), gpu, sc->prof.file, &curves[g]) != 0 &&
+		    power_curve_published(gpu, &curves[g], why, sizeof why) != 0)
 			goto fail;
+	}
 	double run_s = t->time_to_train_days * 86400.0, scale = run_s / sr->step_s;
 	power_input pin;
 	memset(&pin, 0, sizeof pin);

@@ -97,3 +97,34 @@ shipped_power_cost() {
 	done
 }
 check shipped_scenarios_report_power_and_cost shipped_power_cost
+
+profile_power_fit() {
+	# the default profile with a power fit for the H100: the report uses it
+	awk '/<gpu-profile gpu="nvidia-h100-sxm"/ { inh = 1 }
+	     inh && /<source>/ { print "    <power idle=\"60 W\" compute=\"650 W\" memory=\"420 W\" comm=\"300 W\" measured=\"true\"/>"; inh = 0 }
+	     { print }' calibrate/profiles/default.xml >"$tmp/prof.xml"
+	grep -q 'compute="650 W"' "$tmp/prof.xml" || return 1
+	sed "s|</description>|</description>\n  <calibration href=\"$tmp/prof.xml\"/>|" scenarios/default.xml >"$tmp/fit.xml"
+	"$capsim" run "$tmp/fit.xml" -o "$tmp/f" >/dev/null 2>&1 || return 1
+	grep -q "| compute-bound | 650 W |" "$tmp/f/report.md" &&
+	grep -q "| idle | 60 W |" "$tmp/f/report.md" &&
+	grep -q "GPU power curve: calibration profile .*prof.xml, power fit of nvidia-h100-sxm" "$tmp/f/report.md" &&
+	# a node's peak is then 8 x 650 W + 60% of 4 kW
+	grep -q '"node_peak_kw": 7.6,' "$tmp/f/summary.json"
+}
+check calibration_profile_power_fit profile_power_fit
+
+bad_site_inputs() {
+	sed 's|rack-power-limit="40 kW"|rack-power-limit="40 kW" colocation="150 USD/kW"|' scenarios/default.xml >"$tmp/bad1.xml"
+	"$capsim" run "$tmp/bad1.xml" -o "$tmp/b1" 2>"$tmp/e1"; rc1=$?
+	sed 's|rack-power-limit="40 kW"|rack-power-limit="40 kW" rack="rack-99u"|' scenarios/default.xml >"$tmp/bad2.xml"
+	"$capsim" run "$tmp/bad2.xml" -o "$tmp/b2" 2>"$tmp/e2"; rc2=$?
+	sed 's|cloud-rate="4.25 USD/GPU-h"|cloud-rate="4.25 USD/GPU-h" support="12"|' scenarios/default.xml >"$tmp/bad3.xml"
+	"$capsim" run "$tmp/bad3.xml" -o "$tmp/b3" 2>"$tmp/e3"; rc3=$?
+	[ "$rc1" = 1 ] && [ "$rc2" = 1 ] && [ "$rc3" = 1 ] &&
+	[ ! -e "$tmp/b1" ] && [ ! -e "$tmp/b2" ] && [ ! -e "$tmp/b3" ] &&
+	grep -q 'bad1.xml:11: <site colocation="150 USD/kW">: .*USD/kW-month' "$tmp/e1" &&
+	grep -q 'bad2.xml:11: <site rack="rack-99u">: .*rack-42u' "$tmp/e2" &&
+	grep -q 'bad3.xml:12: <cost support="12">: support needs a yearly share of capex from 0 to 1' "$tmp/e3"
+}
+check bad_site_and_cost_inputs bad_site_inputs
