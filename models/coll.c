@@ -98,11 +98,14 @@ static double intra_hw(const coll_comm *c)
 }
 
 /* The bandwidth a ring sees per rank: the slower of its scale-up hops and, when it
- * leaves the domain, the rank's NIC. */
+ * leaves the domain, the domain's NICs. NCCL opens a ring channel per NIC, each
+ * entering and leaving the domain at a different rank, so the ppn ranks' NIC
+ * shares add up (2 x 8 DGX A100 on 8 HDR NICs reach about 8 x 24 GB/s busbw). */
 static double ring_bw(const coll_comm *c)
 {
-	if (c->nnodes > 1 && c->inter_Bps < c->intra_Bps)
-		return c->inter_Bps;
+	double net = c->inter_Bps * c->ppn;
+	if (c->nnodes > 1 && net < c->intra_Bps)
+		return net;
 	return c->intra_Bps;
 }
 

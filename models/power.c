@@ -330,17 +330,26 @@ int power_samples_from_trace(const step_trace *tr, int bins, power_sample *out,
 int power_curve_from_profile(const profile_gpu *pg, const hw_gpu *g, const char *profile_file,
 			     power_curve *out)
 {
-	if (!pg || strcmp(pg->gpu, g->id) != 0 || !(pg->power_w[POWER_COMPUTE] > 0))
+	if (!pg || strcmp(pg->gpu, g->id) != 0 || !(pg->power_dynamic_w > 0))
 		return -1;
+	/* the fit P = idle + dynamic x utilisation gives the idle and the fully
+	 * utilised (compute-bound) draw; memory-bound and communicating kernels keep
+	 * the GPU "utilised" too, so they take the published curve's shares of the
+	 * fitted range */
+	double idle = pg->power_idle_w, dyn = pg->power_dynamic_w;
 	power_curve c;
 	memset(&c, 0, sizeof c);
-	for (int k = 0; k < POWER_STATE_COUNT; k++)
-		c.state_w[k] = pg->power_w[k];
-	c.measured = pg->power_measured;
-	snprintf(c.source, sizeof c.source, "%scalibration profile %s, power fit of %s: %.0f W idle, %.0f W "
-		 "compute-bound, %.0f W memory-bound, %.0f W communicating; host as the published curve",
-		 c.measured ? "" : "Estimate: ", profile_file, g->id, c.state_w[POWER_IDLE],
-		 c.state_w[POWER_COMPUTE], c.state_w[POWER_MEMORY], c.state_w[POWER_COMM]);
+	c.state_w[POWER_IDLE] = idle;
+	c.state_w[POWER_COMPUTE] = idle + dyn;
+	c.state_w[POWER_MEMORY] = idle + MEMORY_BOUND_SHARE * dyn;
+	c.state_w[POWER_COMM] = idle + COMM_SHARE * dyn;
+	c.measured = pg->measured;
+	snprintf(c.source, sizeof c.source,
+		 "%scalibration profile %s, power fit of %s (P = %.0f W + %.0f W x utilisation): idle and "
+		 "compute-bound from the fit; Estimate: memory-bound and communicating at %.2f and %.2f of the "
+		 "fitted dynamic range; host as the published curve",
+		 pg->measured ? "" : "Estimate (fit not measured on this GPU): ", profile_file, g->id, idle, dyn,
+		 MEMORY_BOUND_SHARE, COMM_SHARE);
 	*out = c;
 	return 0;
 }

@@ -35,9 +35,10 @@ typedef struct {
  * 0 and *out, or -1 with err when the catalog states no TDP. */
 int power_curve_published(const hw_gpu *g, power_curve *out, char *err, size_t errlen);
 
-/* The curve of GPU `g` from a calibration profile's power fit. Returns 0 and *out
- * when `pg` is the entry of this very GPU (not "*") and has a <power> fit, else -1
- * (then use power_curve_published). */
+/* The curve of GPU `g` from a calibration profile's power fit (power-idle and
+ * power-dynamic: P = idle + dynamic x utilisation). Returns 0 and *out when `pg` is
+ * the entry of this very GPU (not "*") and has a fit, else -1 (then use
+ * power_curve_published). */
 int power_curve_from_profile(const profile_gpu *pg, const hw_gpu *g, const char *profile_file,
 			     power_curve *out);
 

@@ -17,6 +17,31 @@ typedef struct {
 	int measured;
 } link_eff;
 
+/* One fit behind some of an entry's figures (calibrate fit): the parameters by
+ * profile key (see profile_param_set), their covariance in the profile's units
+ * (fractions, ns, W) and the goodness of fit. The parameters' values are the
+ * entry's own figures; the covariance is what --uncertainty samples. */
+#define PROFILE_FIT_PARAMS 8
+#define PROFILE_MAX_FITS 6
+typedef struct {
+	char name[32];            /* "gemm", "hbm", "scale-up", "nvls", "power", ... */
+	char inputs[256];         /* the measurement files, comma separated */
+	int points;
+	double r2, rel_rms;       /* R^2 and RMS relative residual of the fit */
+	int np;
+	char param[PROFILE_FIT_PARAMS][32];
+	double value[PROFILE_FIT_PARAMS];
+	double cov[PROFILE_FIT_PARAMS][PROFILE_FIT_PARAMS];
+} profile_fit;
+
+/* A measurement file a profile was fitted from. */
+typedef struct {
+	char file[256];
+	char hardware[128];       /* GPU and system as the file states it */
+	char version[64];         /* NCCL / CUDA / driver versions stated */
+	char date[32];
+} profile_input;
+
 typedef struct {
 	char gpu[HW_ID_LEN];      /* catalog GPU id, or "*" */
 	double gemm_eff[DT_COUNT];/* plateau of achieved/peak for large GEMMs; 0 = unknown */
@@ -30,10 +55,10 @@ typedef struct {
 	link_eff link[LINK_CLASS_COUNT];
 	int measured;             /* 1: from a benchmark on this GPU */
 	char source[HW_SOURCE_LEN];
-	/* power fit: one GPU's draw when idle, compute-bound, memory-bound and
-	 * communicating (W); all 0 when the profile has no <power> */
-	double power_w[4];
-	int power_measured;
+	double power_idle_w;      /* board power at rest; 0 = unknown */
+	double power_dynamic_w;   /* added power at 100% utilisation; 0 = unknown */
+	profile_fit fits[PROFILE_MAX_FITS];
+	int nfits;
 } profile_gpu;
 
 #define PROFILE_MAX_GPUS 32
@@ -44,9 +69,25 @@ typedef struct {
 	char provenance[2048];    /* inputs, hardware, versions, date, residuals */
 	profile_gpu gpus[PROFILE_MAX_GPUS];
 	int ngpus;
+	profile_input inputs[16];
+	int ninputs;
 } profile;
 
 /* Returns the entry for `gpu_id`, else the "*" entry, else NULL. */
 const profile_gpu *profile_for(const profile *p, const char *gpu_id);
+
+/* A figure of an entry by key: "gemm.<dtype>", "gemm-half-dim", "attention",
+ * "hbm", "nvls", "collnet", "kernel-overhead" (ns), "link.<class>.efficiency",
+ * "link.<class>.alpha" (ns), "power-idle", "power-dynamic" (W). Returns 0 with *v,
+ * or -1 for an unknown key. */
+int profile_param_get(const profile_gpu *g, const char *key, double *v);
+/* Sets the figure `key` to v (an efficiency is clamped to (0, 1], other figures
+ * to >= 0) and marks a link figure measured when `measured`. Returns 0, or -1 for
+ * an unknown key with the entry unchanged. */
+int profile_param_set(profile_gpu *g, const char *key, double v, int measured);
+/* 1 if `key` is an efficiency (a fraction of a peak), 0 if not, -1 if unknown. */
+int profile_param_is_fraction(const char *key);
+/* The fit of `g` that carries `key`, or NULL when the figure was not fitted. */
+const profile_fit *profile_fit_of(const profile_gpu *g, const char *key);
 
 #endif

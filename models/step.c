@@ -7,6 +7,8 @@
  * idle and all its dependencies have finished. */
 #include "models/step.h"
 #include "models/coll.h"
+#include "models/collflow.h"
+#include "models/net.h"
 #include "models/pipeline.h"
 #include "models/transformer.h"
 #include "sim/engine/sim.h"
@@ -19,12 +21,18 @@
 enum { S_COMP, S_SENDF, S_SENDB, S_CP, S_DP, S_COUNT };
 enum { K_COMPUTE, K_TP, K_PP, K_CP, K_DP, K_OPT };
 
+enum { NET_NONE, NET_DP, NET_PPF, NET_PPB };
+
 typedef struct {
 	uint64_t dur_ns, start_ns;
 	uint64_t comm_ns;         /* blocking TP/EP communication inside dur_ns */
 	int32_t stream, ndeps, succ_first, nsucc, releaser;
 	unsigned char kind;
 	unsigned char sealed;     /* has successors: later work may not merge into it */
+	unsigned char net;        /* NET_*: traffic that may run as flows */
+	unsigned char net_op;     /* its coll_op */
+	int32_t net_pending;      /* peer groups' collectives still running */
+	double net_bytes;
 } task;
 
 typedef struct {
@@ -37,6 +45,17 @@ typedef struct {
 	int32_t from, to;
 } edge;
 
+/* The communication that runs as flows: the cluster's links and the groups. */
+typedef struct {
+	flow_net *fn;
+	net *n;
+	collflow *cf;
+	int tp, cp, dp, pp;
+	int dp_flows, pp_flows;   /* 1: that traffic leaves the scale-up domain */
+	coll_comm dp_alone, pp_alone; /* the groups as they would find the links alone */
+	int *ranks;               /* scratch, tp * cp * dp */
+} step_net;
+
 typedef struct {
 	task *tasks;
 	int32_t ntasks, cap;
@@ -47,6 +66,7 @@ typedef struct {
 	int nstreams;
 	sim *s;
 	int32_t done;
+	step_net *net;            /* NULL: every task takes its cost model's time */
 } graph;
 
 static void *xrealloc(void *p, size_t n)
@@ -120,6 +140,63 @@ static void graph_link(graph *g)
 
 static void task_done(sim *s, void *arg, uint64_t data);
 
+/* Global rank of (tensor, context, data, pipeline) indices in Megatron's order. */
+static int rank_of(const step_net *sn, int ti, int ci, int di, int pi)
+{
+	return ti + sn->tp * (ci + sn->cp * (di + sn->dp * pi));
+}
+
+/* A peer group's collective ended; the task ends with the last of them. */
+static void net_group_done(sim *s, void *arg, uint64_t data)
+{
+	graph *g = arg;
+	task *t = &g->tasks[(int32_t)data];
+	if (--t->net_pending > 0)
+		return;
+	t->dur_ns = sim_now(s) - t->start_ns;
+	task_done(s, g, data);
+}
+
+/* Starts task id's traffic as flows for every peer group of its stage: the
+ * data-parallel groups of all (tensor, context) ranks, or every rank's pipeline
+ * send to its neighbour stage. Returns 0, or -1 when this traffic stays inside
+ * the scale-up domain (the caller then uses the cost model's time). */
+static int net_launch(graph *g, int32_t id)
+{
+	step_net *sn = g->net;
+	task *t = &g->tasks[id];
+	int st = t->stream / S_COUNT;
+	const coll_comm *c = t->net == NET_DP ? &sn->dp_alone : &sn->pp_alone;
+	if ((t->net == NET_DP && !sn->dp_flows) || (t->net != NET_DP && !sn->pp_flows))
+		return -1;
+	coll_algo a;
+	coll_proto pr;
+	if (coll_choose(c, (coll_op)t->net_op, t->net_bytes, -1, &a, &pr) < 0)
+		return -1;
+	t->net_pending = 0;
+	if (t->net == NET_DP) {
+		for (int ti = 0; ti < sn->tp; ti++)
+			for (int ci = 0; ci < sn->cp; ci++) {
+				for (int di = 0; di < sn->dp; di++)
+					sn->ranks[di] = rank_of(sn, ti, ci, di, st);
+				if (collflow_start(sn->cf, c, (coll_op)t->net_op, sn->ranks, sn->dp, t->net_bytes,
+						   a, pr, net_group_done, g, (uint64_t)id) == 0)
+					t->net_pending++;
+			}
+	} else {
+		int to = t->net == NET_PPF ? (st + 1) % sn->pp : (st + sn->pp - 1) % sn->pp;
+		for (int ti = 0; ti < sn->tp; ti++)
+			for (int ci = 0; ci < sn->cp; ci++)
+				for (int di = 0; di < sn->dp; di++) {
+					int pair[2] = { rank_of(sn, ti, ci, di, st), rank_of(sn, ti, ci, di, to) };
+					if (collflow_start(sn->cf, c, COLL_SENDRECV, pair, 2, t->net_bytes, a, pr,
+							   net_group_done, g, (uint64_t)id) == 0)
+						t->net_pending++;
+				}
+	}
+	return t->net_pending > 0 ? 0 : -1;
+}
+
 static void stream_try(graph *g, int st)
 {
 	stream *sp = &g->streams[st];
@@ -131,6 +208,8 @@ static void stream_try(graph *g, int st)
 		return;
 	sp->busy = 1;
 	t->start_ns = sim_now(g->s);
+	if (g->net && t->net != NET_NONE && net_launch(g, id) == 0)
+		return;
 	sim_after(g->s, t->dur_ns, task_done, g, (uint64_t)id);
 }
 
@@ -155,8 +234,20 @@ static void task_done(sim *s, void *arg, uint64_t data)
 	stream_try(g, t->stream);
 }
 
+static void step_net_free(step_net *sn)
+{
+	if (!sn)
+		return;
+	collflow_free(sn->cf);
+	net_free(sn->n);
+	flow_net_free(sn->fn);
+	free(sn->ranks);
+	free(sn);
+}
+
 static void graph_free(graph *g)
 {
+	step_net_free(g->net);
 	free(g->tasks);
 	free(g->edges);
 	free(g->succ);
@@ -253,7 +344,8 @@ void step_costs_compute(const step_input *in, step_costs *c)
 		c->ep_ns = 2.0 * group_ns(&l->ep, COLL_ALLTOALL, act * T * k * h / tp);
 	if (p->cp > 1)
 		c->cp_ns = (cp - 1.0) * group_ns(&l->cp, COLL_SENDRECV, 2.0 * act * b * s * kvh / tp);
-	c->pp_ns = p->pp > 1 ? group_ns(&l->pp, COLL_SENDRECV, act * T * h / tp) : 0;
+	c->pp_bytes = act * T * h / tp;
+	c->pp_ns = p->pp > 1 ? group_ns(&l->pp, COLL_SENDRECV, c->pp_bytes) : 0;
 
 	double V = m->vocab;
 	double lg = gpu_gemm_ns(g, T, V / tp, h);
@@ -276,9 +368,11 @@ void step_costs_compute(const step_input *in, step_costs *c)
 	/* Adam in fp32: read master, m, v, grad (16 B); write master, m, v and the
 	 * 16-bit weight (14 B) */
 	c->optimizer_ns = gpu_stream_ns(g, 30.0 * shard);
-	coll_op red = zero >= 1 ? COLL_REDUCESCATTER : COLL_ALLREDUCE;
-	c->dp_layer_ns = group_ns(&l->dp, red, grad_bytes(p) * c->layer_params_gpu);
-	c->ag_layer_ns = zero >= 1 ? group_ns(&l->dp, COLL_ALLGATHER, 2.0 * c->layer_params_gpu) : 0;
+	c->dp_op = zero >= 1 ? COLL_REDUCESCATTER : COLL_ALLREDUCE;
+	c->dp_layer_bytes = grad_bytes(p) * c->layer_params_gpu;
+	c->ag_layer_bytes = 2.0 * c->layer_params_gpu;
+	c->dp_layer_ns = group_ns(&l->dp, c->dp_op, c->dp_layer_bytes);
+	c->ag_layer_ns = zero >= 1 ? group_ns(&l->dp, COLL_ALLGATHER, c->ag_layer_bytes) : 0;
 }
 
 /* ---- graph construction ---------------------------------------------------- */
@@ -396,6 +490,22 @@ static int32_t layer_bwd(builder *bd, int st, int split_w, int32_t gate)
 	return last;
 }
 
+/* Marks task id as traffic that may run as flows. */
+static void net_mark(graph *g, int32_t id, int kind, coll_op op, double bytes)
+{
+	g->tasks[id].net = (unsigned char)kind;
+	g->tasks[id].net_op = (unsigned char)op;
+	g->tasks[id].net_bytes = bytes;
+}
+
+/* A parameter all-gather task of one layer on the data-parallel stream. */
+static int32_t dp_gather(builder *bd, int st)
+{
+	int32_t id = task_add(bd->g, sid(st, S_DP), K_DP, bd->c->ag_layer_ns);
+	net_mark(bd->g, id, NET_DP, COLL_ALLGATHER, bd->c->ag_layer_bytes);
+	return id;
+}
+
 /* Gradient buckets: after the final backward (or weight-gradient) work of the
  * last microbatch on layers [lo, hi) of a chunk, reduce them on the DP stream. */
 static void dp_reduce(builder *bd, int st, int32_t after, int nlayers, int32_t *reds, int *nred)
@@ -403,6 +513,7 @@ static void dp_reduce(builder *bd, int st, int32_t after, int nlayers, int32_t *
 	if (bd->in->p.dp <= 1 || nlayers <= 0)
 		return;
 	int32_t r = task_add(bd->g, sid(st, S_DP), K_DP, nlayers * bd->c->dp_layer_ns);
+	net_mark(bd->g, r, NET_DP, bd->c->dp_op, nlayers * bd->c->dp_layer_bytes);
 	edge_add(bd->g, after, r);
 	reds[(*nred)++] = r;
 }
@@ -433,7 +544,7 @@ static int build_stage(builder *bd, int st, pipe_op *ops, int32_t *reds)
 	if (!zero3 && bd->zero >= 1 && p->dp > 1)
 		for (int ch = 0; ch < v; ch++)
 			for (int l = 0; l < chunk_layers(bd, ch * bd->pp + st); l++)
-				ag[ch * Lc + l] = task_add(bd->g, sid(st, S_DP), K_DP, c->ag_layer_ns);
+				ag[ch * Lc + l] = dp_gather(bd, st);
 
 	for (int i = 0; i < nops; i++) {
 		pipe_op o = ops[i];
@@ -448,7 +559,7 @@ static int build_stage(builder *bd, int st, pipe_op *ops, int32_t *reds)
 			for (int l = 0; l < nl; l++) {
 				int32_t gate = -1;
 				if (zero3 && p->dp > 1)
-					gate = task_add(bd->g, sid(st, S_DP), K_DP, c->ag_layer_ns);
+					gate = dp_gather(bd, st);
 				else if (o.mb == 0 && bd->zero >= 1 && p->dp > 1)
 					gate = ag[o.chunk * Lc + l];
 				last = layer_fwd(bd, st, gate);
@@ -458,6 +569,7 @@ static int build_stage(builder *bd, int st, pipe_op *ops, int32_t *reds)
 			bd->f_first[slot] = first_comp(bd, st, first);
 			if (gv < bd->G - 1) {
 				bd->f_send[slot] = task_add(bd->g, sid(st, p->overlap_p2p ? S_SENDF : S_COMP), K_PP, c->pp_ns);
+				net_mark(bd->g, bd->f_send[slot], NET_PPF, COLL_SENDRECV, c->pp_bytes);
 				edge_add(bd->g, last, bd->f_send[slot]);
 			}
 		} else if (o.kind == OP_B) {
@@ -468,7 +580,7 @@ static int build_stage(builder *bd, int st, pipe_op *ops, int32_t *reds)
 			for (int l = nl - 1; l >= 0; l--) {
 				int32_t gate = -1;
 				if (zero3 && p->dp > 1)
-					gate = task_add(bd->g, sid(st, S_DP), K_DP, c->ag_layer_ns);
+					gate = dp_gather(bd, st);
 				last = layer_bwd(bd, st, split_w, gate);
 				if (zero3)
 					dp_reduce(bd, st, last, 1, reds, &nred);
@@ -484,6 +596,7 @@ static int build_stage(builder *bd, int st, pipe_op *ops, int32_t *reds)
 			bd->b_first[slot] = first_comp(bd, st, first);
 			if (gv > 0) {
 				bd->b_send[slot] = task_add(bd->g, sid(st, p->overlap_p2p ? S_SENDB : S_COMP), K_PP, c->pp_ns);
+				net_mark(bd->g, bd->b_send[slot], NET_PPB, COLL_SENDRECV, c->pp_bytes);
 				edge_add(bd->g, last, bd->b_send[slot]);
 			}
 		} else {
@@ -592,6 +705,54 @@ static int trace_record(const graph *g, step_trace *tr)
 
 /* ---- entry points ----------------------------------------------------------- */
 
+/* Wires the layout's nodes into a flow network on g's sim and decides which
+ * traffic leaves the scale-up domain. Returns 0, or -1 with err set. */
+static int step_net_new(const step_input *in, graph *g, char *err, size_t errlen)
+{
+	const parallel_cfg *p = &in->p;
+	step_net *sn = calloc(1, sizeof *sn);
+	if (!sn) {
+		snprintf(err, errlen, "out of memory wiring the network");
+		return -1;
+	}
+	sn->tp = p->tp;
+	sn->cp = p->cp;
+	sn->dp = p->dp;
+	sn->pp = p->pp;
+	long ranks = (long)p->tp * p->cp * p->dp * p->pp;
+	int gpn = in->group->node->gpus;
+	long nodes = (ranks + gpn - 1) / gpn;
+	if (nodes > in->group->count)
+		nodes = in->group->count;
+	sn->fn = flow_net_new(g->s);
+	char why[512];
+	if (net_build(in->group, in->so, in->eff, (int)nodes, sn->fn, &sn->n, why, sizeof why) != 0) {
+		snprintf(err, errlen, "the cluster's network: %s", why);
+		flow_net_free(sn->fn);
+		free(sn);
+		return -1;
+	}
+	sn->cf = collflow_new(g->s, sn->fn, sn->n);
+	sn->ranks = calloc((size_t)p->dp + 2, sizeof *sn->ranks);
+	if (!sn->ranks) {
+		step_net_free(sn);
+		snprintf(err, errlen, "out of memory wiring the network");
+		return -1;
+	}
+	net_shape sh;
+	net_shape_of(sn->n, &sh);
+	sn->dp_alone = in->lay->dp;
+	sn->pp_alone = in->lay->pp;
+	if (sh.nic_Bps > 0) {
+		sn->dp_alone.inter_Bps = sh.nic_Bps;
+		sn->pp_alone.inter_Bps = sh.nic_Bps;
+	}
+	sn->dp_flows = p->dp > 1 && in->lay->dp.nnodes > 1;
+	sn->pp_flows = p->pp > 1 && in->lay->pp.nnodes > 1;
+	g->net = sn;
+	return 0;
+}
+
 static int microbatches(const step_input *in)
 {
 	return in->t->global_batch / (in->p.dp * in->p.microbatch);
@@ -662,6 +823,8 @@ int step_simulate(const step_input *in, step_result *out, char *err, size_t errl
 	graph_link(&g);
 
 	g.s = sim_new(1024);
+	if (in->group && step_net_new(in, &g, err, errlen) != 0)
+		goto done;
 	for (int i = 0; i < g.nstreams; i++)
 		stream_try(&g, i);
 	sim_run(g.s, UINT64_MAX);
@@ -690,6 +853,11 @@ int step_simulate(const step_input *in, step_result *out, char *err, size_t errl
 	out->events = sim_fired(g.s);
 	out->tasks = g.ntasks;
 	out->folded = 1;
+	if (g.net) {
+		out->flows = collflow_flows(g.net->cf);
+		out->flows_used = out->flows > 0;
+		out->net_gpus = net_gpus(g.net->n);
+	}
 	if (in->trace && trace_record(&g, in->trace) != 0) {
 		snprintf(err, errlen, "out of memory recording the step trace");
 		goto done;

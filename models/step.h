@@ -3,10 +3,14 @@
  * parallel exchange, pipeline send/recv, data-parallel gradient reduction in
  * buckets overlapped with backward, parameter all-gathers, the optimizer step.
  *
- * Folding: tensor-parallel ranks and data-parallel replicas do identical work on
- * identical links in this contention-free model, so one rank per pipeline stage
- * is simulated (step_result.folded says so). Every collective's time comes from
- * models/comm, the seam the flow network replaces. */
+ * Folding: tensor-parallel ranks and data-parallel replicas do identical compute,
+ * so one rank per pipeline stage runs its kernels (step_result.folded). Their
+ * network traffic is not folded: with a cluster given, each data-parallel
+ * collective and pipeline send that leaves the scale-up domain starts the flows
+ * of every peer group at once (models/collflow), so rings of different stages and
+ * ranks meet on shared NICs and fabric links. Collectives inside one scale-up
+ * domain take their cost model's time (their ports carry no other group's
+ * traffic in these layouts). */
 #ifndef CAPSIM_STEP_H
 #define CAPSIM_STEP_H
 
@@ -14,6 +18,7 @@
 
 #include "models/gpu.h"
 #include "models/layout.h"
+#include "models/profile.h"
 #include "models/steptrace.h"
 #include "models/train.h"
 
@@ -27,6 +32,13 @@ typedef struct {
 	const gpu_model *gpu;
 	const train_layout *lay;
 	double bucket_params;     /* data-parallel gradient bucket size, parameters */
+	/* The cluster, for communication as flows over its links (models/collflow):
+	 * data-parallel collectives and pipeline sends whose groups leave the scale-up
+	 * domain run on the node group's NICs and fabric, every peer group's traffic
+	 * included. NULL group: every collective takes its cost model's time. */
+	const cluster_nodes *group;
+	const cluster_scaleout *so;
+	const profile_gpu *eff;
 	step_trace *trace;        /* NULL: off; else every task's span is appended */
 } step_input;
 
@@ -46,6 +58,9 @@ typedef struct {
 	double dp_layer_ns;       /* gradient reduce of one layer's bucket share */
 	double ag_layer_ns;       /* parameter all-gather of one layer */
 	double layer_params_gpu;  /* parameters of one layer on one GPU */
+	/* the same traffic in bytes, for the flow network */
+	double dp_layer_bytes, ag_layer_bytes, pp_bytes;
+	coll_op dp_op;            /* reduce-scatter (ZeRO >= 1) or all-reduce */
 } step_costs;
 
 typedef struct {
@@ -55,7 +70,10 @@ typedef struct {
 	double tp_comm_s, pp_comm_s, dp_comm_s, cp_comm_s; /* busy time per rank */
 	uint64_t events;
 	long tasks;
-	int folded;               /* 1: symmetric ranks folded (always, for now) */
+	int folded;               /* 1: symmetric ranks' compute folded (always) */
+	int flows_used;           /* 1: some communication ran as flows, every peer's */
+	uint64_t flows;           /* flows started */
+	int net_gpus;             /* GPUs wired into the flow network */
 } step_result;
 
 /* Fills *c from the input. */

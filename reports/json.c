@@ -2,6 +2,7 @@
  *
  * Numbers are printed with %.6g (deterministic, locale-independent for C). */
 #include "reports/report.h"
+#include "reports/calib_report.h"
 
 static void str(FILE *f, const char *s)
 {
@@ -63,8 +64,10 @@ static void train_block(FILE *f, const train_results *t)
 	num(f, "tokens", t->tokens, 0);
 	fprintf(f, "\"profile\": ");
 	str(f, t->profile);
-	fprintf(f, ", \"evaluator\": \"event simulation\", \"folded_symmetric_ranks\": %s\n  }",
-		t->folded ? "true" : "false");
+	fprintf(f, ", \"evaluator\": \"event simulation\", \"folded_symmetric_ranks\": %s, "
+		"\"network\": \"%s\", \"flows\": %llu\n  }",
+		t->folded ? "true" : "false", t->flows_used ? "flows" : "cost model",
+		(unsigned long long)t->flows);
 }
 
 static void power_block(FILE *f, const power_results *p)
@@ -147,5 +150,6 @@ void report_json(FILE *f, const run_results *r)
 		}
 		fprintf(f, "\n  ]");
 	}
+	report_json_calibration(f, r);
 	fprintf(f, "\n}\n");
 }

@@ -1,5 +1,6 @@
 /* markdown.c -- report.md and the short summary printed by `capsim run`. */
 #include "reports/report.h"
+#include "reports/calib_report.h"
 
 static double pct(double part, double whole)
 {
@@ -37,6 +38,7 @@ void report_summary(FILE *f, const run_results *r)
 		fprintf(f, "  cost       capex %.3g USD, opex %.3g USD/year, TCO %.3g USD, run %.3g USD (cloud %.3g USD)\n",
 			r->cost.capex_usd, r->cost.opex_usd_per_year, r->cost.tco_usd, r->cost.run_cost_usd,
 			r->cost.cloud_cost_usd);
+	report_summary_uncertainty(f, r);
 }
 
 static void claim_rows(FILE *f, const train_results *t)
@@ -213,8 +215,12 @@ void report_markdown(FILE *f, const run_results *r)
 	fprintf(f, "- Evaluator: discrete-event simulation of one step (%ld tasks, %llu events); the closed-form estimate gives %.3f s.\n",
 		t->tasks, (unsigned long long)t->events, t->analytic_step_s);
 	if (t->folded)
-		fprintf(f, "- Symmetric ranks folded: one GPU per pipeline stage is simulated; tensor-parallel peers and data-parallel replicas do identical work.\n");
-	fprintf(f, "- Communication: alpha-beta ring costs per link class (no contention between concurrent collectives yet).\n");
+		fprintf(f, "- Symmetric ranks folded: one GPU per pipeline stage runs its kernels; tensor-parallel peers and data-parallel replicas do identical compute.\n");
+	if (t->flows_used)
+		fprintf(f, "- Communication: data-parallel collectives and pipeline sends that leave the scale-up domain ran as %llu flows over the links of %d GPUs' NICs and the fabric, every peer group's traffic included (max-min fair sharing); collectives inside a scale-up domain take NCCL's cost model (algorithm and protocol chosen as NCCL does).\n",
+			(unsigned long long)t->flows, t->net_gpus);
+	else
+		fprintf(f, "- Communication: NCCL's cost model per collective (algorithm and protocol chosen as NCCL does); no traffic left a scale-up domain, so no link was shared.\n");
 	fprintf(f, "- Calibration profile: %s (%s). GEMM efficiency %.2f (%s), attention %.2f, HBM %.2f.\n",
 		t->profile, t->profile_file, t->gemm_eff,
 		t->gemm_eff_measured ? "measured on this GPU" :
@@ -222,4 +228,5 @@ void report_markdown(FILE *f, const run_results *r)
 		t->attn_eff, t->hbm_eff);
 	fprintf(f, "- MFU counts model FLOPs (forward and backward, attention included, no recompute) over the dense %s peak.\n",
 		t->precision);
+	report_md_calibration(f, r);
 }

@@ -35,6 +35,9 @@ typedef struct {
 	uint64_t events;
 	long tasks;
 	int folded;
+	int flows_used;           /* 1: communication leaving the scale-up domain ran as flows */
+	uint64_t flows;
+	int net_gpus;             /* GPUs wired into the flow network */
 	/* a published or vendor claim to put beside the answer */
 	double claim_days, claim_tflops_per_gpu;
 	int claim_hw_flops;
@@ -117,6 +120,32 @@ typedef struct {
 typedef struct {
 	double t_s, gpu_w, it_kw, facility_kw;
 } power_point;
+/* The calibration behind the numbers: which profile and entry, and for each
+ * efficiency whether it was fitted, measured, derived by hand or defaulted. */
+#define RESULTS_CALIB_FIGS 16
+typedef struct {
+	int present;
+	char profile[64], file[512];
+	char entry[64];           /* the GPU entry used; "*" when the GPU has none of its own */
+	int nfig;
+	struct {
+		char key[32];
+		double value;
+		double stderr_;       /* from the fit's covariance; 0 when not fitted */
+		char status[16];      /* "fitted", "measured", "derived", "defaulted" */
+	} fig[RESULTS_CALIB_FIGS];
+} calib_results;
+
+/* `run --uncertainty N`: percentiles over N runs with profile figures drawn from
+ * their fits' covariances. */
+typedef struct {
+	int present;
+	int samples, threads;
+	uint64_t seed;
+	int nparams;              /* profile figures sampled */
+	double step_p10_s, step_p50_s, step_p90_s;
+	double ttt_p10_days, ttt_p50_days, ttt_p90_days;
+} uncertainty_results;
 
 typedef struct {
 	char scenario[128];
@@ -133,6 +162,8 @@ typedef struct {
 	int charts;               /* 1: rendered by gnuplot; -1: skipped; 0: not asked for */
 	char charts_note[256];
 	int formats;              /* RESULTS_FMT_* bits of the report folder */
+	calib_results calibration;
+	uncertainty_results uncertainty;
 } run_results;
 
 enum { RESULTS_FMT_HTML = 1, RESULTS_FMT_MD = 2, RESULTS_FMT_CSV = 4, RESULTS_FMT_JSON = 8 };

@@ -5,6 +5,7 @@
  * "*" entry or say so. */
 #include "scenarios/profile_load.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,66 @@ static int boolean(const xmldoc_node *n, const char *attr, int *out, char *err,
 	return 0;
 }
 
+/* <fit name points r2 rms inputs><param name value stderr/>...<covariance>...</fit> */
+static int parse_fit(const xmldoc_node *n, profile_fit *f, char *err, size_t errlen)
+{
+	const char *v;
+	memset(f, 0, sizeof *f);
+	snprintf(f->name, sizeof f->name, "%s", xmldoc_attr(n, "name"));
+	if ((v = xmldoc_attr(n, "inputs")))
+		snprintf(f->inputs, sizeof f->inputs, "%s", v);
+	f->points = atoi(xmldoc_attr(n, "points"));
+	f->r2 = (v = xmldoc_attr(n, "r2")) ? strtod(v, NULL) : (double)NAN;
+	f->rel_rms = (v = xmldoc_attr(n, "rms")) ? strtod(v, NULL) : (double)NAN;
+	char cov[4096] = "";
+	int ncov = 0;
+	const xmldoc_node *cn = NULL;
+	for (const xmldoc_node *c = xmldoc_first(n); c; c = xmldoc_next(c)) {
+		if (strcmp(xmldoc_name(c), "param") == 0) {
+			const char *key = xmldoc_attr(c, "name");
+			if (profile_param_is_fraction(key) < 0)
+				return xmldoc_error(c, "name", err, errlen,
+				                    "unknown figure; expected gemm.<dtype>, gemm-half-dim, attention, hbm, "
+				                    "nvls, collnet, kernel-overhead, link.<class>.efficiency, "
+				                    "link.<class>.alpha, power-idle or power-dynamic");
+			for (int j = 0; j < f->np; j++)
+				if (strcmp(f->param[j], key) == 0)
+					return xmldoc_error(c, "name", err, errlen, "%s given twice", key);
+			snprintf(f->param[f->np], sizeof f->param[0], "%s", key);
+			f->value[f->np] = strtod(xmldoc_attr(c, "value"), NULL);
+			f->np++;
+		} else if (strcmp(xmldoc_name(c), "covariance") == 0) {
+			cn = c;
+			xmldoc_text(c, cov, sizeof cov);
+		}
+	}
+	char *p = cov;
+	for (;;) {
+		char *end;
+		double x = strtod(p, &end);
+		if (end == p)
+			break;
+		if (ncov < PROFILE_FIT_PARAMS * PROFILE_FIT_PARAMS)
+			f->cov[ncov / f->np][ncov % f->np] = x;
+		ncov++;
+		p = end;
+	}
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	if (*p || ncov != f->np * f->np)
+		return xmldoc_error(cn, NULL, err, errlen,
+		                    "<covariance> needs %d numbers (%d x %d, row by row), found %d%s",
+		                    f->np * f->np, f->np, f->np, ncov, *p ? " and other text" : "");
+	for (int a = 0; a < f->np; a++) {
+		if (!(f->cov[a][a] >= 0))
+			return xmldoc_error(cn, NULL, err, errlen, "a variance on the diagonal is negative");
+		for (int b = 0; b < a; b++)
+			if (fabs(f->cov[a][b] - f->cov[b][a]) > 1e-6 * (fabs(f->cov[a][b]) + 1e-300) + 1e-300)
+				return xmldoc_error(cn, NULL, err, errlen, "the covariance is not symmetric");
+	}
+	return 0;
+}
+
 static int parse_gpu_profile(const xmldoc_node *n, profile_gpu *g, char *err,
                              size_t errlen)
 {
@@ -68,7 +129,9 @@ static int parse_gpu_profile(const xmldoc_node *n, profile_gpu *g, char *err,
 	    fraction(n, "hbm", &g->hbm_eff, err, errlen) < 0 ||
 	    quantity(n, "kernel-overhead", UNIT_TIME_NS, &g->kernel_overhead_ns, err,
 	             errlen) < 0 ||
-	    quantity(n, "memory-reserve", UNIT_BYTES, &g->memory_reserve_B, err, errlen) < 0)
+	    quantity(n, "memory-reserve", UNIT_BYTES, &g->memory_reserve_B, err, errlen) < 0 ||
+	    quantity(n, "power-idle", UNIT_POWER, &g->power_idle_w, err, errlen) < 0 ||
+	    quantity(n, "power-dynamic", UNIT_POWER, &g->power_dynamic_w, err, errlen) < 0)
 		return -1;
 
 	for (const xmldoc_node *c = xmldoc_first(n); c; c = xmldoc_next(c)) {
@@ -98,19 +161,27 @@ static int parse_gpu_profile(const xmldoc_node *n, profile_gpu *g, char *err,
 			    fraction(c, "efficiency", &l->bw_eff, err, errlen) < 0 ||
 			    boolean(c, "measured", &l->measured, err, errlen) < 0)
 				return -1;
-		} else if (strcmp(name, "power") == 0) {
-			static const char *const states[4] = { "idle", "compute", "memory", "comm" };
-			g->power_measured = g->measured;
-			for (int k = 0; k < 4; k++)
-				if (quantity(c, states[k], UNIT_POWER, &g->power_w[k], err, errlen) < 0)
-					return -1;
-			if (boolean(c, "measured", &g->power_measured, err, errlen) < 0)
-				return -1;
-			if (!(g->power_w[1] > 0) || g->power_w[0] > g->power_w[1])
-				return xmldoc_error(c, "compute", err, errlen,
-				                    "compute needs a power above zero and at least idle, such as \"690 W\"");
 		} else if (strcmp(name, "source") == 0) {
 			xmldoc_text(c, g->source, sizeof g->source);
+		} else if (strcmp(name, "fit") == 0) {
+			if (g->nfits == PROFILE_MAX_FITS)
+				return xmldoc_error(c, "name", err, errlen, "more than %d fits", PROFILE_MAX_FITS);
+			if (parse_fit(c, &g->fits[g->nfits], err, errlen) < 0)
+				return -1;
+			g->nfits++;
+		}
+	}
+	/* a fit's values are the entry's figures: anything else is a hand edit that
+	 * left the covariance describing other numbers */
+	for (int i = 0; i < g->nfits; i++) {
+		const profile_fit *f = &g->fits[i];
+		for (int j = 0; j < f->np; j++) {
+			double v = 0;
+			profile_param_get(g, f->param[j], &v);
+			if (fabs(v - f->value[j]) > 1e-4 * fabs(f->value[j]) + 1e-9)
+				return xmldoc_error(n, "gpu", err, errlen,
+				                    "fit \"%s\" gives %s = %g but the entry says %g; "
+				                    "refit or edit both", f->name, f->param[j], f->value[j], v);
 		}
 	}
 	return 0;
@@ -138,6 +209,19 @@ int profile_load(const char *path, profile *out, char *err, size_t errlen)
 	prov = xmldoc_child(root, "provenance");
 	if (prov)
 		xmldoc_text(prov, p->provenance, sizeof p->provenance);
+	for (const xmldoc_node *n = xmldoc_first(root); n; n = xmldoc_next(n)) {
+		if (strcmp(xmldoc_name(n), "input") != 0)
+			continue;
+		profile_input *in = &p->inputs[p->ninputs++];
+		const char *v;
+		snprintf(in->file, sizeof in->file, "%s", xmldoc_attr(n, "file"));
+		if ((v = xmldoc_attr(n, "hardware")))
+			snprintf(in->hardware, sizeof in->hardware, "%s", v);
+		if ((v = xmldoc_attr(n, "version")))
+			snprintf(in->version, sizeof in->version, "%s", v);
+		if ((v = xmldoc_attr(n, "date")))
+			snprintf(in->date, sizeof in->date, "%s", v);
+	}
 
 	for (const xmldoc_node *n = xmldoc_first(root); n; n = xmldoc_next(n)) {
 		if (strcmp(xmldoc_name(n), "gpu-profile") != 0)

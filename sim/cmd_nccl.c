@@ -7,6 +7,7 @@
 #include "sim/cmd_nccl.h"
 #include "models/coll.h"
 #include "models/layout.h"
+#include "sim/engine/pool.h"
 #include "scenarios/scenario.h"
 
 #include <ctype.h>
@@ -76,6 +77,17 @@ int nccl_predict(const nccl_sweep *sw, double bytes, double *time_us, double *al
 	double t = coll_choose(&sw->comm, sw->op, bytes, sw->force_algo, &a, &p);
 	if (t < 0)
 		return -1;
+	int n = sw->op == COLL_SENDRECV ? 2 : sw->gpus;
+	int *ranks = pool_xrealloc(NULL, (size_t)n * sizeof *ranks);
+	for (int i = 0; i < n; i++)
+		ranks[i] = sw->op == COLL_SENDRECV ? sw->ranks[i] : i;
+	uint64_t t0 = sim_now(sw->s);
+	int rc = collflow_start(sw->cf, &sw->comm, sw->op, ranks, n, bytes, a, p, NULL, NULL, 0);
+	free(ranks);
+	if (rc != 0)
+		return -1;
+	sim_run(sw->s, UINT64_MAX);
+	t = (double)(sim_now(sw->s) - t0);
 	*time_us = t / 1e3;
 	*algbw = t > 0 ? bytes / t : 0; /* bytes per ns = GB/s */
 	*busbw = *algbw * coll_busbw_factor(sw->op, sw->comm.nranks);
@@ -132,12 +144,32 @@ int nccl_sweep_init(const scenario *sc, const char *op_name, int gpus, int force
 	}
 	sw->gpus = gpus;
 	sw->gpu_name = g->gpu->id;
+	sw->ranks[0] = 0;
+	sw->ranks[1] = gpus - 1;
+	int nodes = (gpus + g->node->gpus - 1) / g->node->gpus;
+	sw->s = sim_new(1024);
+	sw->fn = flow_net_new(sw->s);
+	if (net_build(g, &sc->cl.scaleout, eff, nodes, sw->fn, &sw->net, err, errlen) != 0) {
+		flow_net_free(sw->fn);
+		sim_free(sw->s);
+		return -1;
+	}
+	sw->cf = collflow_new(sw->s, sw->fn, sw->net);
 	return 0;
+}
+
+void nccl_sweep_free(nccl_sweep *sw)
+{
+	collflow_free(sw->cf);
+	net_free(sw->net);
+	flow_net_free(sw->fn);
+	sim_free(sw->s);
+	memset(sw, 0, sizeof *sw);
 }
 
 void nccl_print_table(FILE *f, const nccl_sweep *sw, double minb, double maxb, double factor)
 {
-	fprintf(f, "# capsim prediction of %s_perf: %d x %s, %d scale-up domain(s) of %d rank(s)\n",
+	fprintf(f, "# capsim prediction of %s_perf: %d x %s, %d scale-up domain(s) of %d rank(s); NCCL's algorithm choice by its cost model, each size simulated as flows over the links\n",
 		sw->op_name, sw->gpus, sw->gpu_name, sw->comm.nnodes, sw->comm.ppn);
 	fprintf(f, "# nThread 1 nGpus 1 minBytes %.0f maxBytes %.0f step: %.0f(factor) warmup iters: 0 iters: 1 agg iters: 1 validation: 0 graph: 0\n",
 		minb, maxb, factor);
@@ -230,10 +262,12 @@ int cmd_nccl_tests(int argc, char **argv)
 	int a, p;
 	if (nccl_predict(&sw, maxb, &us, &alg, &bus, &a, &p) != 0) {
 		fprintf(stderr, "capsim: --algo %s cannot run %s on this cluster\n", algo ? algo : "(auto)", op);
+		nccl_sweep_free(&sw);
 		goto done;
 	}
 	nccl_print_table(stdout, &sw, minb, maxb, factor);
 	rc = 0;
+	nccl_sweep_free(&sw);
 done:
 	scenario_free(sc);
 	return rc;

@@ -4,8 +4,10 @@
  * 2 usage error. Only this file ends the process. */
 #include "reports/report.h"
 #include "scenarios/scenario.h"
+#include "sim/cmd_calibrate.h"
 #include "sim/cmd_nccl.h"
 #include "sim/run.h"
+#include "sim/uncertainty.h"
 
 #include <errno.h>
 #include <gsl/gsl_errno.h>
@@ -15,16 +17,21 @@
 #include <sys/stat.h>
 
 static const char usage_text[] =
-	"usage: capsim run FILE.xml [-o DIR] [--json]\n"
+	"usage: capsim run FILE.xml [-o DIR] [--json] [--uncertainty N [--seed S]]\n"
 	"       capsim validate FILE.xml\n"
 	"       capsim nccl-tests --scenario FILE.xml [--op OP] [-g GPUS] [-b 8] [-e 8G] [-f 2] [--algo A]\n"
+	"       capsim calibrate fit INPUT... -o PROFILE.xml [--scenario FILE.xml] [--gpu ID]\n"
+	"       capsim calibrate compare LOG --scenario FILE.xml\n"
 	"\n"
 	"  run       simulate the scenario, write the report folder (report.html, report.md,\n"
 	"            summary.json, trace.json, CSVs, gnuplot charts, per <report formats>) into DIR\n"
 	"            (default out/<scenario name>/) and print a short summary;\n"
-	"            --json prints the JSON summary on standard output instead\n"
+	"            --json prints the JSON summary on standard output instead;\n"
+	"            --uncertainty N re-runs it N times with the profile's fitted figures\n"
+	"            drawn from their covariances and reports P10/P50/P90\n"
 	"  validate  check a scenario file (schema, catalog ids, units, layout, memory)\n"
-	"  nccl-tests  a collective as nccl-tests would print it on the scenario's cluster\n";
+	"  nccl-tests  a collective as nccl-tests would print it on the scenario's cluster\n"
+	"  calibrate   fit a profile to measurements; compare a real nccl-tests log with the model\n";
 
 static int usage(const char *msg)
 {
@@ -57,10 +64,23 @@ fail:
 static int cmd_run(int argc, char **argv)
 {
 	const char *file = NULL, *dir = NULL;
-	int json = 0;
+	int json = 0, samples = 0;
+	unsigned long long seed = 1;
 	for (int i = 0; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0)
 			json = 1;
+		else if (strcmp(argv[i], "--uncertainty") == 0 && i + 1 < argc) {
+			char *end;
+			long n = strtol(argv[++i], &end, 10);
+			if (*end || n < 2 || n > 100000)
+				return usage("run: --uncertainty needs a sample count from 2 to 100000");
+			samples = (int)n;
+		} else if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc) {
+			char *end;
+			seed = strtoull(argv[++i], &end, 10);
+			if (*end)
+				return usage("run: --seed needs a whole number");
+		}
 		else if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)
 			dir = argv[++i];
 		else if (argv[i][0] == '-')
@@ -86,6 +106,10 @@ static int cmd_run(int argc, char **argv)
 		goto done;
 	}
 	if (run_scenario(sc, r, err, sizeof err) != 0) {
+		fprintf(stderr, "capsim: %s\n", err);
+		goto done;
+	}
+	if (samples && uncertainty_run(sc, samples, seed, &r->uncertainty, err, sizeof err) != 0) {
 		fprintf(stderr, "capsim: %s\n", err);
 		goto done;
 	}
@@ -155,6 +179,8 @@ int main(int argc, char **argv)
 		rc = cmd_validate(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "nccl-tests") == 0)
 		rc = cmd_nccl_tests(argc - 2, argv + 2);
+	else if (strcmp(argv[1], "calibrate") == 0)
+		rc = cmd_calibrate(argc - 2, argv + 2);
 	else if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
 		fputs(usage_text, stdout);
 		rc = 0;

@@ -1,5 +1,6 @@
 /* run.c -- one design point: scenario -> layout -> step simulation -> results. */
 #include "sim/run.h"
+#include "sim/calib_results.h"
 #include "models/autopar.h"
 #include "models/cost.h"
 #include "models/inventory.h"
@@ -174,6 +175,9 @@ static void fill_results(const scenario *sc, const plan *pl, const step_result *
 	o->events = sr->events;
 	o->tasks = sr->tasks;
 	o->folded = sr->folded;
+	o->flows_used = sr->flows_used;
+	o->flows = sr->flows;
+	o->net_gpus = sr->net_gpus;
 	o->claim_days = t->claim_time_s / 86400.0;
 	o->claim_tflops_per_gpu = t->claim_flops_per_gpu / 1e12;
 	o->claim_hw_flops = t->claim_hw_flops;
@@ -416,7 +420,8 @@ int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen)
 		return -1;
 	step_trace tr;
 	memset(&tr, 0, sizeof tr);
-	step_input in = { &sc->train, pl.p, &pl.gm, &pl.lay, STEP_DP_BUCKET_PARAMS, &tr };
+	step_input in = { &sc->train, pl.p, &pl.gm, &pl.lay, STEP_DP_BUCKET_PARAMS,
+			  &sc->cl.groups[0], &sc->cl.scaleout, pl.gm.eff, &tr };
 	step_result sr;
 	if (step_simulate(&in, &sr, why, sizeof why) != 0) {
 		snprintf(err, errlen, "%s:%d: %s", sc->file, sc->train.line_parallel, why);
@@ -424,6 +429,8 @@ int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen)
 		return -1;
 	}
 	fill_results(sc, &pl, &sr, step_analytic_s(&in), &r->training);
+	calib_results_fill(&sc->prof, pl.gm.eff, pl.g->gpu->id, pl.gm.dt, pl.gm.gemm_eff_defaulted,
+			   &r->calibration);
 	int rc = run_bom(sc, r, err, errlen);
 	if (rc == 0)
 		rc = run_power_cost(sc, &sr, &tr, r, err, errlen);

@@ -99,16 +99,16 @@ shipped_power_cost() {
 check shipped_scenarios_report_power_and_cost shipped_power_cost
 
 profile_power_fit() {
-	# the default profile with a power fit for the H100: the report uses it
-	awk '/<gpu-profile gpu="nvidia-h100-sxm"/ { inh = 1 }
-	     inh && /<source>/ { print "    <power idle=\"60 W\" compute=\"650 W\" memory=\"420 W\" comm=\"300 W\" measured=\"true\"/>"; inh = 0 }
-	     { print }' calibrate/profiles/default.xml >"$tmp/prof.xml"
-	grep -q 'compute="650 W"' "$tmp/prof.xml" || return 1
+	# the default profile with a power fit for the H100 (as `capsim calibrate fit`
+	# writes it from NVML samples): the report uses it
+	sed 's|<gpu-profile gpu="nvidia-h100-sxm" |<gpu-profile gpu="nvidia-h100-sxm" power-idle="60 W" power-dynamic="590 W" |' \
+		calibrate/profiles/default.xml >"$tmp/prof.xml"
+	grep -q 'power-dynamic="590 W"' "$tmp/prof.xml" || return 1
 	sed "s|</description>|</description>\n  <calibration href=\"$tmp/prof.xml\"/>|" scenarios/default.xml >"$tmp/fit.xml"
 	"$capsim" run "$tmp/fit.xml" -o "$tmp/f" >/dev/null 2>&1 || return 1
 	grep -q "| compute-bound | 650 W |" "$tmp/f/report.md" &&
 	grep -q "| idle | 60 W |" "$tmp/f/report.md" &&
-	grep -q "GPU power curve: calibration profile .*prof.xml, power fit of nvidia-h100-sxm" "$tmp/f/report.md" &&
+	grep -q "GPU power curve: .*calibration profile .*prof.xml, power fit of nvidia-h100-sxm" "$tmp/f/report.md" &&
 	# a node's peak is then 8 x 650 W + 60% of 4 kW
 	grep -q '"node_peak_kw": 7.6,' "$tmp/f/summary.json"
 }

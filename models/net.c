@@ -1,0 +1,290 @@
+/* net.c -- the cluster's links in the flow network and routes between GPUs.
+ *
+ * Switches are non-blocking, so only their ports are links. Each tier above the
+ * leaves is folded into "logical" switches: a leaf with u uplinks spread over s
+ * upper switches gets min(u, s) up/down links of (u / min(u, s)) cables each, so
+ * every leaf reaches every logical switch above it and each leaf's total uplink
+ * capacity (hence the oversubscription) is exactly the cabled one. Three tiers
+ * group k/2 leaves into a pod under their aggregation switches, which connect to
+ * the cores the same way (Al-Fares et al. 2008). InfiniBand's subnet manager
+ * routes a fat-tree by destination (the ftree engine's d-mod-k: uplink =
+ * destination port mod the uplinks, Zahavi et al.), so shifts such as ring
+ * neighbours never share an uplink; Ethernet fabrics (RoCE) hash each flow onto
+ * an uplink (ECMP), where flows can collide. */
+#include "models/net.h"
+
+#include "models/topo.h"
+#include "sim/engine/pool.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct net {
+	flow_net *fn;
+	int gpus, gpn, domain_gpus, nics, nodes;
+	link_id *gpu_up, *gpu_down;          /* [gpus] */
+	link_id *nic_up, *nic_down;          /* [nodes * nics], -1 without fabric */
+	int tiers, rails, down_per_leaf, leaves_per_rail, leaves;
+	int leaf_fan;                        /* logical switches above each leaf */
+	link_id *leaf_up, *leaf_down;        /* [leaves * leaf_fan] */
+	int pod_leaves, pods, aggs_per_pod;  /* three tiers: leaf_fan == aggs_per_pod */
+	int agg_fan;                         /* logical cores above each aggregation switch */
+	int dmodk;                           /* 1: destination-based routing (InfiniBand) */
+	double up_Bps, nic_Bps, port_Bps;    /* a scale-up port, a NIC, a switch cable */
+	int leaf_cables, agg_cables;         /* uplinks of a leaf, of an aggregation switch */
+	link_id *agg_up, *agg_down;          /* [pods * aggs_per_pod * agg_fan] */
+	net_shape shape;
+};
+
+static link_id *links_alloc(size_t n)
+{
+	link_id *p = pool_xrealloc(NULL, (n ? n : 1) * sizeof *p);
+	for (size_t i = 0; i < n; i++)
+		p[i] = -1;
+	return p;
+}
+
+void net_free(net *n)
+{
+	if (!n)
+		return;
+	free(n->gpu_up);
+	free(n->gpu_down);
+	free(n->nic_up);
+	free(n->nic_down);
+	free(n->leaf_up);
+	free(n->leaf_down);
+	free(n->agg_up);
+	free(n->agg_down);
+	free(n);
+}
+
+/* The link in slot `*slot`, added to the flow network on first use (a simulation
+ * touches few of a large fabric's links, and memory per GPU matters at scale). */
+static link_id use(net *n, link_id *slot, double Bps)
+{
+	if (*slot < 0) {
+		*slot = flow_link_add(n->fn, Bps, 0);
+		n->shape.links++;
+	}
+	return *slot;
+}
+
+/* Capacity of the link from lower switch slot j of a tier to its j-th logical upper
+ * switch: `cables` spread as evenly as they go over `fan`. */
+static double tier_Bps(int cables, int fan, int j, double port_Bps)
+{
+	return (cables / fan + (j < cables % fan)) * port_Bps;
+}
+
+static int wire_fabric(net *n, const cluster_scaleout *so, const profile_gpu *eff,
+		       double nic_Bps, char *err, size_t errlen)
+{
+	topo_fabric t;
+	if (topo_size(so, n->nodes, n->nics, &t, err, errlen) != 0)
+		return -1;
+	n->tiers = t.tiers;
+	n->rails = t.rails;
+	n->down_per_leaf = t.down_per_leaf;
+	int per_rail = (n->nodes * n->nics + t.rails - 1) / t.rails;
+	n->leaves_per_rail = (per_rail + t.down_per_leaf - 1) / t.down_per_leaf;
+	n->leaves = t.rails * n->leaves_per_rail;
+	size_t ports = (size_t)n->nodes * (size_t)n->nics;
+	n->nic_up = links_alloc(ports);
+	n->nic_down = links_alloc(ports);
+	n->nic_Bps = nic_Bps;
+	double port_Bps = so->sw->port_rate_bps / 8.0;
+	if (so->fabric->rate_bps > 0 && so->fabric->rate_bps / 8.0 < port_Bps)
+		port_Bps = so->fabric->rate_bps / 8.0;
+	port_Bps *= eff->link[LINK_SCALEOUT].bw_eff;
+	n->port_Bps = port_Bps;
+	n->shape.leaves = n->leaves;
+	n->shape.nic_Bps = nic_Bps;
+	n->shape.leaf_down_Bps = t.down_per_leaf * nic_Bps;
+	if (t.tiers == 1 || n->leaves == 1)
+		return 0;
+	int up = t.up_per_leaf;
+	n->shape.leaf_up_Bps = up * port_Bps;
+	if (t.tiers == 2) {
+		n->leaf_fan = up < t.switches[1] ? up : t.switches[1];
+		n->leaf_cables = up;
+		n->leaf_up = links_alloc((size_t)n->leaves * n->leaf_fan);
+		n->leaf_down = links_alloc((size_t)n->leaves * n->leaf_fan);
+		n->shape.spines = t.switches[1];
+		return 0;
+	}
+	int half = t.ports / 2;
+	n->pod_leaves = half;
+	n->pods = (n->leaves + half - 1) / half;
+	n->aggs_per_pod = (half * up + half - 1) / half;
+	n->leaf_fan = n->aggs_per_pod;
+	n->leaf_cables = up;
+	n->leaf_up = links_alloc((size_t)n->leaves * n->leaf_fan);
+	n->leaf_down = links_alloc((size_t)n->leaves * n->leaf_fan);
+	int aggs = n->pods * n->aggs_per_pod;
+	n->agg_fan = half < t.switches[2] ? half : t.switches[2];
+	n->agg_cables = half;
+	n->agg_up = links_alloc((size_t)aggs * n->agg_fan);
+	n->agg_down = links_alloc((size_t)aggs * n->agg_fan);
+	n->shape.spines = aggs;
+	n->shape.cores = t.switches[2];
+	return 0;
+}
+
+int net_build(const cluster_nodes *g, const cluster_scaleout *so, const profile_gpu *eff,
+	      int nodes, flow_net *fn, net **out, char *err, size_t errlen)
+{
+	if (nodes < 1 || nodes > g->count) {
+		snprintf(err, errlen, "net: %d nodes asked of a group of %d", nodes, g->count);
+		return -1;
+	}
+	net *n = pool_xrealloc(NULL, sizeof *n);
+	memset(n, 0, sizeof *n);
+	n->fn = fn;
+	n->nodes = nodes;
+	n->gpn = g->node->gpus;
+	n->gpus = nodes * n->gpn;
+	const hw_scaleup *su = g->scaleup;
+	n->domain_gpus = su && su->domain_gpus > 0 ? su->domain_gpus : n->gpn;
+	int pcie = !su || su->kind == SCALEUP_PCIE || su->kind == SCALEUP_NONE;
+	double up_Bps = su && su->bw_Bps > 0 ? su->bw_Bps : g->node->pcie_bw_Bps;
+	up_Bps *= eff->link[pcie ? LINK_PCIE : LINK_SCALEUP].bw_eff;
+	n->up_Bps = up_Bps;
+	n->gpu_up = links_alloc((size_t)n->gpus);
+	n->gpu_down = links_alloc((size_t)n->gpus);
+	int domains = (n->gpus + n->domain_gpus - 1) / n->domain_gpus;
+	int has_fabric = so->fabric && so->sw && g->nic && g->node->nics > 0;
+	if (has_fabric) {
+		n->nics = g->node->nics;
+		double nic_Bps = g->nic->rate_bps / 8.0;
+		if (so->fabric->rate_bps > 0 && so->fabric->rate_bps / 8.0 < nic_Bps)
+			nic_Bps = so->fabric->rate_bps / 8.0;
+		nic_Bps *= eff->link[LINK_SCALEOUT].bw_eff;
+		n->dmodk = so->fabric->kind == FABRIC_INFINIBAND;
+		if (wire_fabric(n, so, eff, nic_Bps, err, errlen) != 0) {
+			net_free(n);
+			return -1;
+		}
+	} else if (domains > 1) {
+		snprintf(err, errlen, "%d GPUs of %s span %d scale-up domains, but the cluster has no scale-out network",
+			 n->gpus, g->node->id, domains);
+		net_free(n);
+		return -1;
+	}
+	n->shape.gpus = n->gpus;
+	n->shape.nodes = nodes;
+	n->shape.domains = domains;
+	n->shape.nics = nodes * n->nics;
+	*out = n;
+	return 0;
+}
+
+void net_shape_of(const net *n, net_shape *out)
+{
+	*out = n->shape;
+}
+
+int net_gpus(const net *n)
+{
+	return n->gpus;
+}
+
+int net_domain(const net *n, int gpu)
+{
+	return gpu / n->domain_gpus;
+}
+
+int net_gpus_per_node(const net *n)
+{
+	return n->gpn;
+}
+
+/* NIC port index of a GPU: its node's rail for its local index. */
+static int nic_of(const net *n, int gpu)
+{
+	int local = gpu % n->gpn;
+	return (gpu / n->gpn) * n->nics + local * n->nics / n->gpn;
+}
+
+static int leaf_of_port(const net *n, int port)
+{
+	if (n->rails > 1) {
+		int rail = port % n->nics, node = port / n->nics;
+		return rail * n->leaves_per_rail + node / n->down_per_leaf;
+	}
+	return port / n->down_per_leaf;
+}
+
+static uint32_t ecmp_hash(int src, int dst, uint32_t salt, uint32_t level)
+{
+	uint64_t x = (uint64_t)(uint32_t)src * 0x9e3779b97f4a7c15u ^
+		     (uint64_t)(uint32_t)dst * 0xc2b2ae3d27d4eb4fu ^
+		     ((uint64_t)salt << 32 | level) * 0x165667b19e3779f9u;
+	x ^= x >> 31;
+	x *= 0xbf58476d1ce4e5b9u;
+	x ^= x >> 29;
+	return (uint32_t)x;
+}
+
+int net_path(net *n, int src, int dst, uint32_t salt, link_id *path)
+{
+	if (src == dst || src < 0 || dst < 0 || src >= n->gpus || dst >= n->gpus)
+		return -1;
+	if (net_domain(n, src) == net_domain(n, dst)) {
+		path[0] = use(n, &n->gpu_up[src], n->up_Bps);
+		path[1] = use(n, &n->gpu_down[dst], n->up_Bps);
+		return 2;
+	}
+	int ps = nic_of(n, src), pd = nic_of(n, dst);
+	int h = 0;
+	path[h++] = use(n, &n->nic_up[ps], n->nic_Bps);
+	int ls = leaf_of_port(n, ps), ld = leaf_of_port(n, pd);
+	if (ls != ld && n->leaf_fan > 0) {
+		/* the upper switch: by destination port (d-mod-k) or by a hash */
+		uint32_t up1 = n->dmodk ? (uint32_t)pd : ecmp_hash(src, dst, salt, 1);
+		uint32_t up2 = n->dmodk ? (uint32_t)pd / (uint32_t)n->leaf_fan : ecmp_hash(src, dst, salt, 2);
+		if (n->tiers == 2) {
+			int s = (int)(up1 % (uint32_t)n->leaf_fan);
+			double b = tier_Bps(n->leaf_cables, n->leaf_fan, s, n->port_Bps);
+			path[h++] = use(n, &n->leaf_up[(size_t)ls * n->leaf_fan + s], b);
+			path[h++] = use(n, &n->leaf_down[(size_t)ld * n->leaf_fan + s], b);
+		} else {
+			int a = (int)(up1 % (uint32_t)n->leaf_fan);
+			int pod_s = ls / n->pod_leaves, pod_d = ld / n->pod_leaves;
+			double b = tier_Bps(n->leaf_cables, n->leaf_fan, a, n->port_Bps);
+			path[h++] = use(n, &n->leaf_up[(size_t)ls * n->leaf_fan + a], b);
+			if (pod_s != pod_d) {
+				int c = (int)(up2 % (uint32_t)n->agg_fan);
+				size_t as = (size_t)pod_s * n->aggs_per_pod + a;
+				size_t ad = (size_t)pod_d * n->aggs_per_pod + a;
+				double bc = tier_Bps(n->agg_cables, n->agg_fan, c, n->port_Bps);
+				path[h++] = use(n, &n->agg_up[as * n->agg_fan + c], bc);
+				path[h++] = use(n, &n->agg_down[ad * n->agg_fan + c], bc);
+			}
+			path[h++] = use(n, &n->leaf_down[(size_t)ld * n->leaf_fan + a], b);
+		}
+	}
+	path[h++] = use(n, &n->nic_down[pd], n->nic_Bps);
+	return h;
+}
+
+link_id net_gpu_up(net *n, int gpu)
+{
+	return gpu >= 0 && gpu < n->gpus ? use(n, &n->gpu_up[gpu], n->up_Bps) : -1;
+}
+
+link_id net_gpu_down(net *n, int gpu)
+{
+	return gpu >= 0 && gpu < n->gpus ? use(n, &n->gpu_down[gpu], n->up_Bps) : -1;
+}
+
+link_id net_nic_up(net *n, int gpu)
+{
+	return gpu >= 0 && gpu < n->gpus && n->nic_up ? use(n, &n->nic_up[nic_of(n, gpu)], n->nic_Bps) : -1;
+}
+
+link_id net_nic_down(net *n, int gpu)
+{
+	return gpu >= 0 && gpu < n->gpus && n->nic_down ? use(n, &n->nic_down[nic_of(n, gpu)], n->nic_Bps) : -1;
+}
