@@ -686,7 +686,8 @@ static void stage_breakdown(const graph *g, int st, uint64_t makespan, double ac
 
 /* ---- trace ------------------------------------------------------------------- */
 
-/* Appends every task's span to tr (the optional recording hook). */
+/* Appends every task's span, and every flow-network link's totals, to tr (the
+ * optional recording hook). */
 static int trace_record(const graph *g, step_trace *tr)
 {
 	static const unsigned char kind[] = {
@@ -700,6 +701,10 @@ static int trace_record(const graph *g, step_trace *tr)
 				   t->start_ns, t->start_ns + t->dur_ns, t->comm_ns) != 0)
 			return -1;
 	}
+	for (link_id l = 0; g->net && l < flow_link_count(g->net->fn); l++)
+		if (step_trace_add_link(tr, flow_link_capacity(g->net->fn, l), flow_link_carried_bytes(g->net->fn, l),
+					flow_link_busy_ns(g->net->fn, l)) != 0)
+			return -1;
 	return 0;
 }
 

@@ -28,10 +28,30 @@ int step_trace_add(step_trace *tr, int stage, int stream, trace_kind kind,
 	return 0;
 }
 
+int step_trace_add_link(step_trace *tr, double capacity_Bps, double carried_B, uint64_t busy_ns)
+{
+	if (tr->nlinks == tr->link_cap) {
+		int cap = tr->link_cap ? 2 * tr->link_cap : 256;
+		step_link *l = realloc(tr->links, (size_t)cap * sizeof *l);
+		if (!l)
+			return -1;
+		tr->links = l;
+		tr->link_cap = cap;
+	}
+	step_link *l = &tr->links[tr->nlinks++];
+	l->capacity_Bps = capacity_Bps;
+	l->carried_B = carried_B;
+	l->busy_ns = busy_ns;
+	return 0;
+}
+
 void step_trace_free(step_trace *tr)
 {
 	if (!tr)
 		return;
+	free(tr->links);
+	tr->links = NULL;
+	tr->nlinks = tr->link_cap = 0;
 	free(tr->spans);
 	tr->spans = NULL;
 	tr->n = tr->cap = 0;

@@ -33,17 +33,28 @@ typedef struct {
 	uint8_t kind;             /* trace_kind */
 } step_span;
 
+/* One link of the flow network over the whole step (when traffic ran as flows). */
+typedef struct {
+	double capacity_Bps, carried_B;
+	uint64_t busy_ns;         /* time it carried a flow */
+} step_link;
+
 typedef struct {
 	step_span *spans;
 	long n, cap;
 	int stages;
 	uint64_t makespan_ns;
+	step_link *links;         /* in the flow network's link order */
+	int nlinks, link_cap;
 } step_trace;
 
 /* Appends one span. Returns 0, or -1 when memory runs out (the trace keeps what
  * it had). */
 int step_trace_add(step_trace *tr, int stage, int stream, trace_kind kind,
 		   uint64_t start_ns, uint64_t end_ns, uint64_t comm_ns);
+
+/* Appends one link's totals. Returns 0, or -1 when memory runs out. */
+int step_trace_add_link(step_trace *tr, double capacity_Bps, double carried_B, uint64_t busy_ns);
 
 /* Frees the spans and empties the trace; a zeroed trace is valid input. */
 void step_trace_free(step_trace *tr);

@@ -1,5 +1,6 @@
 /* csv.c -- the report folder's CSV files: step timeline per GPU stream, power over
- * one step, time breakdown, bill of materials with prices, cost breakdown.
+ * one step, time breakdown, bill of materials with prices, cost breakdown, link
+ * utilisation of the flow network.
  *
  * Invariant: one header row, then one row per record; text fields that may hold
  * commas or quotes are quoted with doubled quotes. Numbers use %.9g. */
@@ -78,4 +79,15 @@ void report_csv_cost(FILE *f, const run_results *r)
 	fprintf(f, "tco,%.9g,over %g years\n", c->tco_usd, c->years);
 	fprintf(f, "run,%.9g,this run\n", c->run_cost_usd);
 	fprintf(f, "cloud,%.9g,this run at cloud-rate\n", c->cloud_cost_usd);
+}
+
+void report_csv_links(FILE *f, const run_results *r)
+{
+	const timeline_results *t = &r->timeline;
+	fprintf(f, "link,capacity_gbps,carried_gb,busy_s,busy_share,utilisation\n");
+	for (int i = 0; i < t->nlinks; i++) {
+		const timeline_link *l = &t->links[i];
+		fprintf(f, "%d,%.9g,%.9g,%.9g,%.9g,%.9g\n", i, l->capacity_gbps, l->carried_gb, l->busy_s,
+			t->step_s > 0 ? l->busy_s / t->step_s : 0, l->utilisation);
+	}
 }

@@ -23,7 +23,8 @@ int report_write_folder(const char *dir, run_results *r, char *err, size_t errle
 	static const report_file csv[] = {
 		{ "timeline.csv", report_csv_timeline }, { "power.csv", report_csv_power },
 		{ "breakdown.csv", report_csv_breakdown }, { "bom.csv", report_csv_bom },
-		{ "cost.csv", report_csv_cost }, { "timeline.gp", report_gp_timeline },
+		{ "cost.csv", report_csv_cost }, { "links.csv", report_csv_links },
+		{ "timeline.gp", report_gp_timeline },
 		{ "breakdown.gp", report_gp_breakdown }, { "power.gp", report_gp_power },
 		{ "cost.gp", report_gp_cost },
 	};

@@ -409,6 +409,14 @@ void report_html(FILE *f, const run_results *r)
 	fprintf(f, "<section><h2>How these numbers were made</h2><p class=\"note\">Discrete-event simulation of one step "
 		"(%ld tasks); power from each GPU's simulated activity; prices from the catalog, each marked list price or "
 		"estimate. ", t->tasks);
+	if (r->timeline.nlinks > 0) {
+		double top = 0;
+		for (int i = 0; i < r->timeline.nlinks; i++)
+			if (r->timeline.links[i].utilisation > top)
+				top = r->timeline.links[i].utilisation;
+		fprintf(f, "%d flow-network links carried traffic; the busiest at %.1f%% of its capacity over the "
+			"step (links.csv). ", r->timeline.nlinks, 100.0 * top);
+	}
 	if (r->charts > 0)
 		fprintf(f, "gnuplot charts: timeline.png, breakdown.png, power.png, cost.png.");
 	else if (r->charts < 0) {

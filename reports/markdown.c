@@ -153,8 +153,20 @@ static void files_section(FILE *f, const run_results *r)
 	fprintf(f, "\n## Files\n\n");
 	if (r->formats & RESULTS_FMT_CSV)
 		fprintf(f, "CSVs: timeline.csv (step timeline per GPU stream), power.csv (power over one step), "
-			"breakdown.csv, bom.csv, cost.csv. Link utilisation: not written (the step model does not "
-			"route collectives over the flow network yet).\n");
+			"breakdown.csv, bom.csv, cost.csv, links.csv (utilisation of each flow-network link over the step).\n");
+	const timeline_results *t = &r->timeline;
+	if (t->nlinks > 0) {
+		double top = 0, sum = 0;
+		for (int i = 0; i < t->nlinks; i++) {
+			sum += t->links[i].utilisation;
+			if (t->links[i].utilisation > top)
+				top = t->links[i].utilisation;
+		}
+		fprintf(f, "\nLinks that carried traffic as flows: %d; mean utilisation over the step %.1f%%, busiest %.1f%%.\n",
+			t->nlinks, 100.0 * sum / t->nlinks, 100.0 * top);
+	} else if (r->formats & RESULTS_FMT_CSV) {
+		fprintf(f, "\nNo traffic ran as flows in this step (links.csv has no rows).\n");
+	}
 	if (r->formats & RESULTS_FMT_JSON)
 		fprintf(f, "\ntrace.json: the step timeline in Chrome/Perfetto Trace Event Format (open it at ui.perfetto.dev).\n");
 	if (r->charts > 0)

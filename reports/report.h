@@ -27,6 +27,7 @@ void report_csv_power(FILE *f, const run_results *r);
 void report_csv_breakdown(FILE *f, const run_results *r);
 void report_csv_bom(FILE *f, const run_results *r);
 void report_csv_cost(FILE *f, const run_results *r);
+void report_csv_links(FILE *f, const run_results *r);
 void report_trace_json(FILE *f, const run_results *r);
 void report_html(FILE *f, const run_results *r);
 void report_gp_timeline(FILE *f, const run_results *r);

@@ -102,6 +102,11 @@ typedef struct {
 
 #define RESULTS_NAMES 8
 
+/* One link of the flow network over the step. */
+typedef struct {
+	double capacity_gbps, carried_gb, busy_s, utilisation; /* carried / (capacity x step) */
+} timeline_link;
+
 /* The step's timeline per pipeline stage and stream; spans are heap-owned (freed
  * by run_results_release in sim/run.h). */
 typedef struct {
@@ -112,6 +117,8 @@ typedef struct {
 	char stream_names[RESULTS_NAMES][24];
 	char kind_names[RESULTS_NAMES][16];
 	int nstreams, nkinds;
+	timeline_link *links;     /* heap-owned like spans; 0 links when no traffic ran as flows */
+	int nlinks;
 } timeline_results;
 
 #define RESULTS_POWER_POINTS 400

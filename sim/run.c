@@ -216,6 +216,16 @@ static void timeline_fill(const step_trace *tr, timeline_results *o)
 		snprintf(o->stream_names[i], sizeof o->stream_names[i], "%s", step_trace_stream_name(i));
 	for (int i = 0; i < TRACE_KIND_COUNT; i++)
 		snprintf(o->kind_names[i], sizeof o->kind_names[i], "%s", step_trace_kind_name((trace_kind)i));
+	o->links = tr->nlinks > 0 ? malloc((size_t)tr->nlinks * sizeof *o->links) : NULL;
+	for (int i = 0; o->links && i < tr->nlinks; i++) {
+		const step_link *l = &tr->links[i];
+		timeline_link *d = &o->links[o->nlinks++];
+		d->capacity_gbps = l->capacity_Bps * 8e-9;
+		d->carried_gb = l->carried_B * 1e-9;
+		d->busy_s = l->busy_ns * 1e-9;
+		d->utilisation = l->capacity_Bps > 0 && tr->makespan_ns > 0 ?
+				 l->carried_B / (l->capacity_Bps * tr->makespan_ns * 1e-9) : 0;
+	}
 	o->spans = tr->n > 0 ? malloc((size_t)tr->n * sizeof *o->spans) : NULL;
 	if (!o->spans)
 		return; /* the timeline is optional: reports say it is missing */
@@ -447,4 +457,7 @@ void run_results_release(run_results *r)
 	free(r->timeline.spans);
 	r->timeline.spans = NULL;
 	r->timeline.nspans = 0;
+	free(r->timeline.links);
+	r->timeline.links = NULL;
+	r->timeline.nlinks = 0;
 }

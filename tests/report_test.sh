@@ -22,7 +22,7 @@ jnum() { sed -n "s/.*\"$2\": \([-0-9.e+]*\).*/\1/p" "$1" | head -1; }
 
 full_folder() {
 	for f in summary.json report.md report.html trace.json timeline.csv power.csv breakdown.csv \
-		bom.csv cost.csv timeline.gp breakdown.gp power.gp cost.gp; do
+		bom.csv cost.csv links.csv timeline.gp breakdown.gp power.gp cost.gp; do
 		[ -s "$tmp/d/$f" ] || { echo "missing $f"; return 1; }
 	done
 	for c in timeline breakdown power cost; do
@@ -33,6 +33,15 @@ full_folder() {
 	grep -q "Charts (gnuplot): timeline.png" "$tmp/d/report.md"
 }
 check full_report_folder_with_charts full_folder
+
+link_utilisation() {
+	# the module's pipeline sends leave the nodes, so they ran as flows on NIC links
+	rows=$(($(wc -l <"$tmp/d/links.csv") - 1))
+	[ "$rows" -gt 0 ] || return 1
+	awk -F, 'NR > 1 && !($2 > 0 && $3 > 0 && $6 > 0 && $6 <= 1 && $5 >= $6 - 1e-6) { bad = 1 } END { exit bad }' "$tmp/d/links.csv" &&
+	grep -q "Links that carried traffic as flows: $rows;" "$tmp/d/report.md"
+}
+check link_utilisation_csv link_utilisation
 
 power_cost_consistent() {
 	j="$tmp/d/summary.json"
