@@ -169,6 +169,8 @@ typedef struct {
 	int charts;               /* 1: rendered by gnuplot; -1: skipped; 0: not asked for */
 	char charts_note[256];
 	int formats;              /* RESULTS_FMT_* bits of the report folder */
+	int want_timeline;        /* set before run_scenario: keep the step timeline (heap-owned;
+				     release with run_results_release); 0: none is kept */
 	calib_results calibration;
 	uncertainty_results uncertainty;
 } run_results;

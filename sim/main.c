@@ -105,6 +105,7 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "capsim: out of memory\n");
 		goto done;
 	}
+	r->want_timeline = 1; /* the report folder draws and exports it */
 	if (run_scenario(sc, r, err, sizeof err) != 0) {
 		fprintf(stderr, "capsim: %s\n", err);
 		goto done;

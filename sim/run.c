@@ -403,7 +403,8 @@ static int run_power_cost(const scenario *sc, const step_result *sr, const step_
 	if (cost_estimate(&cin, &cr, why, sizeof why) != 0)
 		goto fail;
 	cost_fill(&cr, sc, &r->cost);
-	timeline_fill(tr, &r->timeline);
+	if (r->want_timeline)
+		timeline_fill(tr, &r->timeline);
 	return 0;
 fail:
 	snprintf(err, errlen, "%s: %s", sc->file, why);
@@ -414,7 +415,9 @@ int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen)
 {
 	plan pl;
 	char why[512];
+	int want_timeline = r->want_timeline;
 	memset(r, 0, sizeof *r);
+	r->want_timeline = want_timeline;
 	snprintf(r->scenario, sizeof r->scenario, "%s", sc->name);
 	snprintf(r->description, sizeof r->description, "%s", sc->description);
 	if (sc->kind == WORK_NONE) {

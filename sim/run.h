@@ -10,7 +10,8 @@
 #include "scenarios/scenario.h"
 
 /* Resolves the layout (searching `auto` degrees), checks memory, simulates one
- * step and fills *r. Returns 0, or -1 with err set (r is then unspecified). */
+ * step and fills *r (power and cost included). When r->want_timeline is set on
+ * entry, r also keeps the step timeline, which run_results_release frees. Returns 0, or -1 with err set (r is then unspecified). */
 int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen);
 
 /* Frees what run_scenario() allocated inside *r (the step timeline); r itself

@@ -24,6 +24,9 @@ static void test_default_scenario_capex_opex_tco(void)
 	run_results *r = calloc(1, sizeof *r);
 	T_CHECK(run_scenario(sc, r, err, sizeof err) == 0);
 	const cost_results *c = &r->cost;
+	/* no timeline asked for: nothing on the heap */
+	T_CHECK(r->timeline.spans == NULL && r->timeline.nspans == 0 && r->timeline.links == NULL);
+	T_EQ_INT(r->npower, RESULTS_POWER_POINTS);
 	double capex = 8 * 300000.0 + 35000 + 64 * 300.0 + 128 * 1000.0 + 35000 + 4 * 100000.0 + 3 * 6000.0;
 	T_NEAR(c->capex_usd, capex, 1e-12);
 	T_NEAR(c->capex_nodes_usd, 2.4e6, 1e-12);

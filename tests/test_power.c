@@ -198,6 +198,7 @@ static void test_xe9680_module_racks_at_40_kw(void)
 	if (!sc)
 		return;
 	run_results *r = calloc(1, sizeof *r);
+	r->want_timeline = 1;
 	T_CHECK(run_scenario(sc, r, err, sizeof err) == 0);
 	const power_results *p = &r->power;
 	T_CHECK(p->present);
