@@ -268,8 +268,9 @@ static void power_section(FILE *f, const power_results *p)
 	if (p->rack_violation && p->nodes_per_rack_limit > 0)
 		fprintf(f, "<div class=\"warn\" id=\"rack-violation\"><b>Rack power violation:</b> %d nodes per rack (by space) draw "
 			"%.1f kW at peak, above the %.1f kW limit. At most %d nodes fit per rack: the nodes need "
-			"<b>%d racks</b>, not %d.</div>\n", p->nodes_per_rack, p->rack_peak_kw, p->rack_limit_kw,
-			p->nodes_per_rack_limit, p->racks_needed, p->racks);
+			"<b>%d racks</b> of at most %d nodes (by space alone: %d racks of up to %d).</div>\n",
+			p->nodes_per_rack, p->rack_peak_kw, p->rack_limit_kw, p->nodes_per_rack_limit,
+			p->racks_needed, p->nodes_per_rack_limit, p->racks, p->nodes_per_rack);
 	else if (p->rack_violation)
 		fprintf(f, "<div class=\"warn\" id=\"rack-violation\"><b>Rack power violation:</b> one node draws %.1f kW at peak, "
 			"above the %.1f kW rack limit.</div>\n", p->node_peak_kw, p->rack_limit_kw);

@@ -91,10 +91,10 @@ static void power_section(FILE *f, const power_results *p)
 	if (p->rack_violation) {
 		if (p->nodes_per_rack_limit > 0)
 			fprintf(f, "\n**Rack power violation:** %d nodes per rack draw %.1f kW at peak, above the %.1f kW limit. "
-				"At most %d nodes fit under the limit, so the nodes need %d racks (not %d); "
-				"the racks in all above count that.\n",
+				"At most %d nodes fit under the limit, so the nodes need %d racks of at most %d nodes "
+				"(by space alone: %d racks of up to %d); the racks in all above count that.\n",
 				p->nodes_per_rack, p->rack_peak_kw, p->rack_limit_kw, p->nodes_per_rack_limit,
-				p->racks_needed, p->racks);
+				p->racks_needed, p->nodes_per_rack_limit, p->racks, p->nodes_per_rack);
 		else
 			fprintf(f, "\n**Rack power violation:** one node alone draws %.1f kW at peak, above the %.1f kW rack limit; "
 				"no rack of this site can hold it.\n", p->node_peak_kw, p->rack_limit_kw);
