@@ -137,3 +137,12 @@ bad_site_inputs() {
 	grep -q 'bad3.xml:12: <cost support="12">: support needs a yearly share of capex from 0 to 1' "$tmp/e3"
 }
 check bad_site_and_cost_inputs bad_site_inputs
+
+html_self_contained() {
+	h="$tmp/d/report.html"
+	# no scripts, stylesheets, images or fonts from elsewhere; every chart inline
+	! grep -qiE '<script|<link|<img|<iframe|src=|href=|url\(|@import' "$h" &&
+	[ "$(grep -c '<svg id="chart-' "$h")" = 4 ] &&
+	grep -q '</html>' "$h"
+}
+check report_html_self_contained html_self_contained
