@@ -146,3 +146,12 @@ html_self_contained() {
 	grep -q '</html>' "$h"
 }
 check report_html_self_contained html_self_contained
+
+folder_deterministic() {
+	"$capsim" run scenarios/default.xml -o "$tmp/d2" >/dev/null 2>&1 || return 1
+	for f in report.html report.md summary.json trace.json timeline.csv power.csv links.csv bom.csv \
+		cost.csv breakdown.csv timeline.gp power.gp cost.gp breakdown.gp; do
+		cmp "$tmp/d/$f" "$tmp/d2/$f" || return 1
+	done
+}
+check report_folder_byte_identical folder_deterministic
