@@ -81,6 +81,17 @@ $(BIN)/bench_%: $(BUILD)/bench/bench_%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# The calibration suite's host-only C (calibrate/bench/, no CUDA) is linked into
+# its test; the CUDA parts build only with `make calibrate`.
+$(BIN)/tests/test_nccl_fmt: $(BUILD)/calibrate/bench/nccl_fmt.o $(BUILD)/calibrate/bench/bench_util.o
+# The NVML binding and sampler are tested against a stand-in NVML built beside the test.
+$(BIN)/tests/test_power_sampler: $(BUILD)/calibrate/bench/nvml_dl.o $(BUILD)/calibrate/bench/power_sampler.o \
+	| $(BIN)/tests/fake_nvml.so
+$(BIN)/tests/test_power_sampler: LDLIBS += -ldl -lpthread
+$(BIN)/tests/fake_nvml.so: tests/fake_nvml.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(filter-out -MMD -MP,$(CFLAGS)) -shared -fPIC $< -o $@
+
 run: $(BIN)/capsim
 	./$(BIN)/capsim run scenarios/default.xml
 

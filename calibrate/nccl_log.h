@@ -55,8 +55,7 @@ int nccl_log_read(const char *path, nccl_log *out, char *err, size_t errlen);
  * of two (within 5%), else an error. Returns 0, or -1 with err set and *out NULL. */
 int nccl_table_read(const char *path, nccl_log **out, int *nout, char *err, size_t errlen);
 
-/* Reads either format (a file whose first non-comment line has a comma is a
- * table). Returns 0 with *out a new array of *nout >= 1 logs (release with
+/* Reads either format (a file named *.csv is a table, any other a stdout log). Returns 0 with *out a new array of *nout >= 1 logs (release with
  * nccl_logs_free), or -1 with err set and *out NULL. */
 int nccl_logs_read(const char *path, nccl_log **out, int *nout, char *err, size_t errlen);
 

@@ -95,6 +95,14 @@ void profile_print(FILE *f, const profile *p)
 			fprintf(f, " nvls=\"%.9g\"", g->nvls_eff);
 		if (g->collnet_eff > 0)
 			fprintf(f, " collnet=\"%.9g\"", g->collnet_eff);
+		if (g->nvls_tree_eff > 0)
+			fprintf(f, " nvls-tree=\"%.9g\"", g->nvls_tree_eff);
+		if (g->mnnvl_step_ns > 0)
+			fprintf(f, " mnnvl-step=\"%.9g ns\"", g->mnnvl_step_ns);
+		if (g->mnnvl_ring_eff > 0)
+			fprintf(f, " mnnvl-ring=\"%.9g\"", g->mnnvl_ring_eff);
+		if (g->mnnvl_nvls_latency_ns > 0)
+			fprintf(f, " mnnvl-nvls-latency=\"%.9g ns\"", g->mnnvl_nvls_latency_ns);
 		if (g->hbm_eff > 0)
 			fprintf(f, " hbm=\"%.9g\"", g->hbm_eff);
 		if (g->kernel_overhead_ns > 0)

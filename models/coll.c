@@ -31,6 +31,31 @@ static const double hw_lat_us[3][3][PROTO_COUNT] = {
 enum { HW_NVLINK, HW_PCI, HW_NET };
 enum { T_TREE, T_RING, T_COLLNET };
 
+/* NCCL tuning.cc (commit b647562, treeCorrectionFactor): trees reach only this
+ * share of their modelled bandwidth at medium sizes, by protocol and by
+ * log2(bytes / 64) from 0 to 22 (64 B to 256 MiB); 1 beyond. */
+static const double tree_correction[PROTO_COUNT][23] = {
+	{ 1, 1, 1, 1, .9, .8, .7, .7, .7, .7, .6, .5, .4, .4, .5, .6, .7, .8, .9, 1, 1, 1, 1 },
+	{ 1, 1, 1, 1, 1, .9, .8, .8, .8, .7, .6, .6, .6, .6, .6, .6, .8, .9, .9, .9, .9, 1, 1 },
+	{ .9, .9, .9, .9, .9, .9, .9, .8, .7, .6, .6, .5, .5, .5, .5, .6, .7, .8, .7, .7, .8, .9, .9 },
+};
+
+static double tree_factor(double bytes, coll_proto p)
+{
+	double b = bytes / 64.0;
+	int k = b >= 1 ? (int)floor(log2(b)) : 0;
+	return k < 23 ? tree_correction[p][k] : 1.0;
+}
+
+/* Latency (us) of one step between ranks of a domain: the calibrated multi-node
+ * NVLink figure where there is one, else NCCL's table. */
+static double intra_step_us(const coll_comm *c, int algo_row, coll_proto p)
+{
+	if (c->step_ns > 0)
+		return c->step_ns / 1e3;
+	return hw_lat_us[c->intra_pcie ? HW_PCI : HW_NVLINK][algo_row][p];
+}
+
 /* Protocol share of the link bandwidth (NCCL tuning.cc: LL 1/4 for all-reduce
  * or across nodes, else 1/3; LL128 0.92, 0.7 with one rank per node). */
 static double proto_bw(const coll_comm *c, coll_op op, coll_proto p)
@@ -103,10 +128,11 @@ static double intra_hw(const coll_comm *c)
  * shares add up (2 x 8 DGX A100 on 8 HDR NICs reach about 8 x 24 GB/s busbw). */
 static double ring_bw(const coll_comm *c)
 {
+	double intra = c->ring_intra_Bps > 0 ? c->ring_intra_Bps : c->intra_Bps;
 	double net = c->inter_Bps * c->ppn;
-	if (c->nnodes > 1 && net < c->intra_Bps)
+	if (c->nnodes > 1 && net < intra)
 		return net;
-	return c->intra_Bps;
+	return intra;
 }
 
 static double ring_time(const coll_comm *c, coll_op op, double bytes, coll_proto p)
@@ -118,7 +144,7 @@ static double ring_time(const coll_comm *c, coll_op op, double bytes, coll_proto
 	if (bus <= 0)
 		return -1;
 	double lat = base_lat_us[T_RING][p] +
-		     (steps - inter) * hw_lat_us[(int)intra_hw(c)][T_RING][p] * (c->nnodes > 1 && p == PROTO_LL ? 1.8 : 1.0) +
+		     (steps - inter) * intra_step_us(c, T_RING, p) * (c->nnodes > 1 && p == PROTO_LL ? 1.8 : 1.0) +
 		     inter * hw_lat_us[HW_NET][T_RING][p];
 	/* send/recv, broadcast: the whole buffer crosses each link once */
 	double algbw = op == COLL_BROADCAST || op == COLL_SENDRECV ? bus :
@@ -132,16 +158,19 @@ static double tree_time(const coll_comm *c, coll_op op, double bytes, coll_proto
 		return -1;
 	/* NCCL: intra-node chains and an inter-node double binary tree; on up to two
 	 * nodes the chains' NVLink speed sets the pace (the tree's network half is
-	 * short), beyond that the network does; 0.9 of that, halved for the two
-	 * directions of the reduce and the broadcast. */
-	double speed = c->nnodes <= 2 ? c->intra_Bps : ring_bw(c);
-	double bus = 0.9 * speed * proto_bw(c, op, p);
+	 * short), beyond that the network does; 0.92 of that (tuning.cc), halved for
+	 * the reduce and the broadcast, and at medium sizes NCCL's own correction. */
+	double speed = c->nnodes > 2 ? ring_bw(c) :
+		       c->nnodes == 1 || c->intra_line_Bps <= 0 ? (c->ring_intra_Bps > 0 ? c->ring_intra_Bps : c->intra_Bps) :
+		       0.85 * c->intra_line_Bps; /* tuning.cc: x 0.85 for the TREE pattern */
+	double bus = 0.92 * speed * proto_bw(c, op, p);
 	if (p == PROTO_LL)
-		bus = 0.9 * speed / 3.8;
+		bus = 0.92 * speed / 3.8;
+	bus *= tree_factor(bytes, p);
 	if (bus <= 0)
 		return -1;
 	double lat = base_lat_us[T_TREE][p] +
-		     2.0 * ((c->ppn - 1) * hw_lat_us[(int)intra_hw(c)][T_TREE][p] +
+		     2.0 * ((c->ppn - 1) * intra_step_us(c, T_TREE, p) +
 			    log2(c->nnodes > 1 ? c->nnodes : 1) * hw_lat_us[HW_NET][T_TREE][p]);
 	return 1e3 * lat + 1e9 * bytes / (0.5 * bus);
 }
@@ -167,9 +196,11 @@ static double nvls_time(const coll_comm *c, coll_op op, double bytes, coll_proto
 	 * ways at once; between two domains that is the whole exchange, in a deeper
 	 * tree a shard goes up and comes down (half the rate) */
 	double net = c->inter_Bps * c->ppn * (c->nnodes <= 2 ? 1.0 : 0.5);
+	if (tree && c->nvls_tree_eff > 0)
+		algbw *= c->nvls_tree_eff;
 	if (tree && net < algbw)
 		algbw = net;
-	double lat = 25.0;
+	double lat = c->nvls_lat_ns > 0 ? c->nvls_lat_ns / 1e3 : 25.0;
 	if (tree)
 		lat += 2.0 * log2(c->nnodes) * hw_lat_us[HW_NET][T_TREE][p];
 	return 1e3 * lat + 1e9 * bytes / algbw;
@@ -231,7 +262,11 @@ static double alltoall_time(const coll_comm *c, double bytes, coll_proto p)
 	double intra = bytes * (ppn - 1.0) / n, inter = bytes * (n - ppn) / n;
 	double t_in = c->intra_Bps > 0 ? intra / c->intra_Bps : 0;
 	double t_out = inter > 0 ? (c->inter_Bps > 0 ? inter / c->inter_Bps : HUGE_VAL) : 0;
-	double lat = base_lat_us[T_RING][p] + hw_lat_us[c->nnodes > 1 ? HW_NET : (int)intra_hw(c)][T_RING][p];
+	/* A ring kernel's base and one hop; on multi-node NVLink, where the per-step
+	 * latency is calibrated, the send and receive to each peer cost a step each
+	 * and nothing else (the 64-GPU GB300 log: 29 us over 63 peers at 1-2 MiB). */
+	double lat = c->step_ns > 0 && c->nnodes == 1 ? (n - 1.0) * c->step_ns / 1e3 :
+		     base_lat_us[T_RING][p] + hw_lat_us[c->nnodes > 1 ? HW_NET : (int)intra_hw(c)][T_RING][p];
 	return 1e3 * lat + 1e9 * (t_in > t_out ? t_in : t_out);
 }
 
@@ -246,10 +281,18 @@ static double sendrecv_time(const coll_comm *c, double bytes, coll_proto p)
 	return 1e3 * (base_lat_us[T_RING][p] + hop) + 1e9 * bytes / bw;
 }
 
+static double algo_time_ns(const coll_comm *c, coll_op op, double bytes, coll_algo a, coll_proto p);
+
 double coll_time_ns(const coll_comm *c, coll_op op, double bytes, coll_algo a, coll_proto p)
 {
 	if (c->nranks < 2 && op != COLL_SENDRECV)
 		return 0;
+	double t = algo_time_ns(c, op, bytes, a, p);
+	return t < 0 ? t : t + c->overhead_ns;
+}
+
+static double algo_time_ns(const coll_comm *c, coll_op op, double bytes, coll_algo a, coll_proto p)
+{
 	if (op == COLL_ALLTOALL)
 		return a == ALGO_RING ? alltoall_time(c, bytes, p) : -1;
 	if (op == COLL_SENDRECV)

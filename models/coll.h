@@ -29,6 +29,14 @@ typedef struct {
 	double collnet_Bps;       /* in-network reduction algbw per rank, 0 = no SHARP */
 	int intra_pcie;           /* 1: the scale-up path is PCIe (latency table row) */
 	int ll128_ok;             /* 1: LL128 is enabled on this hardware */
+	double intra_line_Bps;    /* scale-up line rate per rank (trees pace on it) */
+	double nvls_tree_eff;     /* NVLS-tree algbw / NVLS algbw; 0 = 1 */
+	double nvls_lat_ns;       /* NVLS latency; 0 = the single-node estimate */
+	double overhead_ns;       /* fixed cost of every collective on this system */
+	double ring_intra_Bps;    /* a ring's scale-up bandwidth when it differs from
+	                           * intra_Bps (multi-node NVLink); 0 = intra_Bps */
+	double step_ns;           /* per-step latency of rings and p2p on the scale-up
+	                           * path when calibrated (multi-node NVLink); 0 = NCCL's table */
 } coll_comm;
 
 /* Parses "ring", "tree", "nvls", "nvlstree", "collnet", "pat", "hier"; -1 if none. */

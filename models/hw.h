@@ -67,6 +67,11 @@ typedef struct {
 	int nics;                 /* scale-out NICs (one per rail) */
 	char nic[HW_ID_LEN];
 	double pcie_bw_Bps;       /* host-device bandwidth per GPU, per direction */
+	double coll_overhead_ns;  /* fixed cost added to every collective (measured on
+	                           * some virtual machines); 0 = none */
+	int nic_via_host;         /* 1: NCCL reaches the NICs only through the host bridge
+	                           * (not a PCIe switch shared with the GPU), as with
+	                           * virtual functions in pods: no LL128 across nodes */
 	double host_power_w;      /* CPUs, memory, fans, not GPUs */
 	double max_power_w;       /* stated maximum system power, 0 if none */
 	double price_usd;

@@ -77,8 +77,20 @@ int layout_comm(const cluster_nodes *g, const cluster_scaleout *so,
 	}
 	if (su && su->multicast && eff->nvls_eff > 0)
 		c.nvls_Bps = up_Bps * eff->nvls_eff;
-	/* NCCL enables LL128 only on NVLink-connected GPUs (tuning.cc) */
-	c.ll128_ok = !c.intra_pcie;
+	c.intra_line_Bps = up_Bps;
+	c.overhead_ns = g->node->coll_overhead_ns;
+	c.nvls_tree_eff = eff->nvls_tree_eff;
+	/* ranks on several trays of one NVLink domain (NVL72): the calibrated
+	 * multi-node NVLink figures, where the profile has them */
+	if (domain > g->node->gpus && span > g->node->gpus && c.nnodes == 1) {
+		c.step_ns = eff->mnnvl_step_ns;
+		if (eff->mnnvl_ring_eff > 0)
+			c.ring_intra_Bps = up_Bps * eff->mnnvl_ring_eff;
+		c.nvls_lat_ns = eff->mnnvl_nvls_latency_ns;
+	}
+	/* NCCL enables LL128 only on NVLink-connected GPUs, and across nodes only when
+	 * the NIC shares a PCIe switch with the GPU (tuning.cc: typeInter <= PXB) */
+	c.ll128_ok = !c.intra_pcie && (c.nnodes == 1 || !g->node->nic_via_host);
 	*out = c;
 	return 0;
 }

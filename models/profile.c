@@ -90,6 +90,16 @@ int profile_param_set(profile_gpu *g, const char *key, double v, int measured)
 	return 0;
 }
 
+int profile_param_put(profile_gpu *g, const char *key, double v)
+{
+	int frac, link;
+	double *slot = param_slot(g, key, &frac, &link);
+	if (!slot)
+		return -1;
+	*slot = v;
+	return 0;
+}
+
 int profile_param_is_fraction(const char *key)
 {
 	profile_gpu g;

@@ -50,6 +50,11 @@ typedef struct {
 	double hbm_eff;           /* achieved/peak memory bandwidth of streaming kernels */
 	double nvls_eff;          /* NVLS all-reduce algbw / scale-up line rate; 0 = none */
 	double collnet_eff;       /* SHARP all-reduce algbw / NIC line rate; 0 = none */
+	double nvls_tree_eff;     /* NVLS-tree algbw across domains / NVLS algbw in one; 0 = unknown */
+	/* A communicator spanning several trays of one NVLink domain (NVL72): NCCL's
+	 * per-step latency of rings and p2p there, the ring's busbw / line rate, and
+	 * the NVLS latency; 0 = unknown (the single-node figures apply) */
+	double mnnvl_step_ns, mnnvl_ring_eff, mnnvl_nvls_latency_ns;
 	double kernel_overhead_ns;/* launch and tail cost per kernel */
 	double memory_reserve_B;  /* runtime reserve: CUDA context, NCCL buffers, fragmentation */
 	link_eff link[LINK_CLASS_COUNT];
@@ -85,6 +90,9 @@ int profile_param_get(const profile_gpu *g, const char *key, double *v);
  * to >= 0) and marks a link figure measured when `measured`. Returns 0, or -1 for
  * an unknown key with the entry unchanged. */
 int profile_param_set(profile_gpu *g, const char *key, double v, int measured);
+/* Sets the figure `key` to v as given, without clamping (a fitter's trial
+ * values). Returns 0, or -1 for an unknown key. */
+int profile_param_put(profile_gpu *g, const char *key, double v);
 /* 1 if `key` is an efficiency (a fraction of a peak), 0 if not, -1 if unknown. */
 int profile_param_is_fraction(const char *key);
 /* The fit of `g` that carries `key`, or NULL when the figure was not fitted. */

@@ -74,6 +74,8 @@ static const field node_fields[] = {
 	FI("nics", F_NONNEG, hw_node, nics),
 	FI("nic", F_REF, hw_node, nic),
 	FU("pcie-bw", UNIT_BYTE_RATE, hw_node, pcie_bw_Bps),
+	FI("nic-via-host", F_BOOL, hw_node, nic_via_host),
+	FU("collective-overhead", UNIT_TIME_NS, hw_node, coll_overhead_ns),
 	FU("host-power", UNIT_POWER, hw_node, host_power_w),
 	FU("max-power", UNIT_POWER, hw_node, max_power_w),
 	FU("price", UNIT_MONEY, hw_node, price_usd),

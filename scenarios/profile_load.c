@@ -126,6 +126,10 @@ static int parse_gpu_profile(const xmldoc_node *n, profile_gpu *g, char *err,
 	    fraction(n, "attention", &g->attn_eff, err, errlen) < 0 ||
 	    fraction(n, "nvls", &g->nvls_eff, err, errlen) < 0 ||
 	    fraction(n, "collnet", &g->collnet_eff, err, errlen) < 0 ||
+	    fraction(n, "nvls-tree", &g->nvls_tree_eff, err, errlen) < 0 ||
+	    quantity(n, "mnnvl-step", UNIT_TIME_NS, &g->mnnvl_step_ns, err, errlen) < 0 ||
+	    fraction(n, "mnnvl-ring", &g->mnnvl_ring_eff, err, errlen) < 0 ||
+	    quantity(n, "mnnvl-nvls-latency", UNIT_TIME_NS, &g->mnnvl_nvls_latency_ns, err, errlen) < 0 ||
 	    fraction(n, "hbm", &g->hbm_eff, err, errlen) < 0 ||
 	    quantity(n, "kernel-overhead", UNIT_TIME_NS, &g->kernel_overhead_ns, err,
 	             errlen) < 0 ||

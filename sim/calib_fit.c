@@ -1,12 +1,13 @@
 /* calib_fit.c -- `capsim calibrate fit`: suite results and nccl-tests logs fitted
  * into a calibration profile.
  *
- * Collectives: each log is fitted with t = alpha + bytes / B (relative residuals);
- * B is then mapped to the profile figure the collective model's bandwidth for that
- * log depends on most (scale-up or scale-out link efficiency, NVLS, CollNet), by
- * solving model(figure) = B with the algorithm the log ran (its label, --algo, or
- * NCCL's choice in the model). Several logs giving the same figure are combined by
- * inverse-variance weighting, the variance widened by the Birge ratio when they
+ * Collectives: the figure the collective model's bandwidth for a log depends on
+ * most (scale-up or scale-out link efficiency, NVLS, CollNet) is fitted through the
+ * model itself (relative residuals of the model's times against the log's
+ * bandwidth regime, the algorithm the log ran: its label, --algo, or NCCL's choice
+ * in the model), started from the value whose asymptotic bandwidth matches the
+ * slope of t = alpha + bytes / B; the latency regime's alpha gives the link alpha.
+ * Several logs giving the same figure are combined by inverse-variance weighting, the variance widened by the Birge ratio when they
  * disagree beyond their errors; when they disagree by more than twice their errors
  * (Birge ratio chi^2/dof > 4) the model's own error dominates, and the plain mean
  * with its standard error is used instead, so that no one log's tight scatter
@@ -394,6 +395,36 @@ static double model_bw(coll_probe *pr, const char *key, double v)
 	return (b2 - b1) / (t2 - t1);
 }
 
+/* The model's time (us) of the log's collective at x[0] bytes with the probe's
+ * figure at p[0], the algorithm fixed and NCCL's protocol choice for it; for
+ * fit_nlls. A configuration that cannot run gives a huge time. */
+typedef struct {
+	coll_probe *pr;
+	const char *key;
+} coll_fit_ctx;
+
+static double coll_model_us(const double *p, const double *x, void *ctx)
+{
+	const coll_fit_ctx *fc = ctx;
+	coll_probe *pr = fc->pr;
+	profile_gpu e = pr->entry;
+	coll_comm cm;
+	char why[256];
+	coll_algo a;
+	coll_proto pp;
+	profile_param_put(&e, fc->key, p[0]);
+	if (!(p[0] > 0) ||
+	    layout_comm(&pr->sc->cl.groups[0], &pr->sc->cl.scaleout, &e, pr->nranks, 1, &cm, why, sizeof why) != 0)
+		return 1e30;
+	if (pr->op == COLL_SENDRECV) {
+		cm.nranks = 2;
+		cm.ppn = cm.nnodes > 1 ? 1 : 2;
+		cm.nnodes = cm.nnodes > 1 ? 2 : 1;
+	}
+	double t = coll_choose(&cm, pr->op, x[0], pr->algo, &a, &pp);
+	return t < 0 ? 1e30 : t / 1e3;
+}
+
 static int label_algo(const char *label, int nnodes)
 {
 	char low[256];
@@ -506,7 +537,7 @@ static int fit_coll_log(fit_ctx *c, const nccl_log *l, const char *label)
 		have_lat = 1;
 	free(lb);
 	free(lt);
-	double B = fix ? f.p[0] : f.p[1], varB = fix ? f.cov[0][0] : f.cov[1][1];
+	double B = fix ? f.p[0] : f.p[1];
 
 	coll_probe pr;
 	memset(&pr, 0, sizeof pr);
@@ -592,9 +623,33 @@ static int fit_coll_log(fit_ctx *c, const nccl_log *l, const char *label)
 		snprintf(c->err, c->errlen, "%s: too many logs for %s", l->file, key);
 		goto done;
 	}
+	/* the figure itself, fitted through the model over the bandwidth regime,
+	 * started from the asymptotic match */
+	coll_fit_ctx fc = { &pr, key };
+	fit_result fm;
+	double p0[1] = { v }, *wt = malloc((size_t)np * sizeof *wt);
+	if (!wt) {
+		snprintf(c->err, c->errlen, "%s: out of memory", l->file);
+		goto done;
+	}
+	for (int i = 0; i < np; i++)
+		wt[i] = 1.0 / (t[i] * t[i]);
+	int frc = fit_nlls(coll_model_us, &fc, b, 1, t, wt, np, 1, p0, &fm, why, sizeof why);
+	free(wt);
+	if (frc != 0) {
+		snprintf(c->err, c->errlen, "%s:%d: fitting %s through the model: %s", l->file, last_line, key, why);
+		goto done;
+	}
+	if (fm.p[0] > 1.02 || !(fm.p[0] > 0)) {
+		snprintf(c->err, c->errlen, "%s: inconsistent: the sweep needs %s = %.3f with %s on %s; is the scenario's "
+			 "hardware the one measured?", l->file, key, fm.p[0], coll_algo_name((coll_algo)algo), o->sc->file);
+		goto done;
+	}
 	int k = a->n++;
-	a->v[k] = v;
-	a->var[k] = varB / (d * d);
+	a->v[k] = fm.p[0];
+	a->var[k] = fm.cov[0][0];
+	v = fm.p[0];
+	f = fm; /* the goodness of fit reported is the model's, with the fitted figure */
 	if (have_lat) {
 		double steps = op == COLL_ALLREDUCE ? 2.0 * (n - 1) :
 			       op == COLL_ALLGATHER || op == COLL_REDUCESCATTER ? n - 1.0 :
@@ -876,7 +931,8 @@ int calib_fit(const calib_fit_opts *o, profile *out, calib_account *acct, char *
 	for (int k = 0; k < c->nfits; k++)
 		g->fits[keep++] = c->fits[k];
 	g->nfits = keep;
-	g->measured = 1;
+	/* g->measured stays the base's: the fitted figures say so through their <fit>,
+	 * the others were not measured by this fit */
 	char src[HW_SOURCE_LEN];
 	const char *bf = rel_path(o->base->file);
 	int w = snprintf(src, sizeof src, "Figures with a <fit> were fitted by capsim calibrate fit on %s to the "

@@ -51,7 +51,7 @@ void calib_results_fill(const profile *p, const profile_gpu *e, const char *gpu_
 			for (int j = 0; j < f->np; j++)
 				if (strcmp(f->param[j], keys[i]) == 0)
 					se = sqrt(f->cov[j][j] > 0 ? f->cov[j][j] : 0);
-		} else if (link ? link_measured : e->measured) {
+		} else if (e->nfits == 0 && (link ? link_measured : e->measured)) {
 			status = "measured";
 		} else {
 			status = "from-profile";

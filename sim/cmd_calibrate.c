@@ -212,6 +212,8 @@ static int cmd_compare(int argc, char **argv)
 	int n = 0, rc = 1;
 	scenario *sc = NULL;
 	double *errs = NULL;
+	nccl_sweep sw;
+	int have_sweep = 0;
 	if (nccl_logs_read(path, &logs, &n, err, sizeof err) != 0) {
 		fprintf(stderr, "capsim: %s\n", err);
 		return 1;
@@ -240,11 +242,11 @@ static int cmd_compare(int argc, char **argv)
 		fprintf(stderr, "capsim: %s: the log states no rank count\n", path);
 		goto done;
 	}
-	nccl_sweep sw;
 	if (nccl_sweep_init(sc, l->op[0] ? l->op : "?", ranks, force, &sw, err, sizeof err) != 0) {
 		fprintf(stderr, "capsim: %s: %s\n", path, err);
 		goto done;
 	}
+	have_sweep = 1;
 	errs = malloc((size_t)l->nrows * sizeof *errs);
 	if (!errs) {
 		fprintf(stderr, "capsim: out of memory\n");
@@ -284,6 +286,8 @@ static int cmd_compare(int argc, char **argv)
 	}
 	rc = 0;
 done:
+	if (have_sweep)
+		nccl_sweep_free(&sw);
 	free(errs);
 	scenario_free(sc);
 	nccl_logs_free(logs, n);

@@ -82,10 +82,19 @@ int uncertainty_run(const scenario *sc, int samples, uint64_t seed, uncertainty_
 		snprintf(err, errlen, "--uncertainty needs at least 2 samples");
 		return -1;
 	}
-	int nparams = 0;
-	for (int i = 0; i < sc->prof.ngpus; i++)
-		for (int k = 0; k < sc->prof.gpus[i].nfits; k++)
-			nparams += sc->prof.gpus[i].fits[k].np;
+	/* the entries the cluster's GPUs use; only their figures matter */
+	int used[PROFILE_MAX_GPUS] = { 0 }, nparams = 0;
+	for (int gi = 0; gi < sc->cl.ngroups; gi++) {
+		const profile_gpu *e = profile_for(&sc->prof, sc->cl.groups[gi].gpu->id);
+		if (!e)
+			continue;
+		int i = (int)(e - sc->prof.gpus);
+		if (used[i])
+			continue;
+		used[i] = 1;
+		for (int k = 0; k < e->nfits; k++)
+			nparams += e->fits[k].np;
+	}
 	if (nparams == 0) {
 		snprintf(err, errlen, "%s: calibration profile %s has no fitted figures (no <fit>) to sample; "
 			 "use a profile written by `capsim calibrate fit`", sc->file, sc->prof.file);
@@ -98,12 +107,15 @@ int uncertainty_run(const scenario *sc, int samples, uint64_t seed, uncertainty_
 	double *step = calloc((size_t)samples, sizeof *step), *ttt = calloc((size_t)samples, sizeof *ttt);
 	scenario *copies = calloc((size_t)nthreads, sizeof *copies);
 	run_results *res = calloc((size_t)nthreads, sizeof *res);
-	char *errs = calloc((size_t)samples, 512);
-	int rc = -1, failed = -1;
-	if (!step || !ttt || !copies || !res || !errs) {
+	char *errs = calloc((size_t)nthreads, 512);
+	int *fail_at = malloc((size_t)nthreads * sizeof *fail_at);
+	int rc = -1;
+	if (!step || !ttt || !copies || !res || !errs || !fail_at) {
 		snprintf(err, errlen, "out of memory");
 		goto done;
 	}
+	for (int t = 0; t < nthreads; t++)
+		fail_at[t] = samples;
 	int nfail = 0;
 #pragma omp parallel for schedule(dynamic) reduction(+ : nfail)
 	for (int i = 0; i < samples; i++) {
@@ -118,22 +130,30 @@ int uncertainty_run(const scenario *sc, int samples, uint64_t seed, uncertainty_
 		rng_set *rs = rng_set_new(seed);
 		rng *r = rng_stream(rs, name);
 		for (int g = 0; g < c->prof.ngpus; g++)
-			uncertainty_draw(&c->prof.gpus[g], r);
+			if (used[g])
+				uncertainty_draw(&c->prof.gpus[g], r);
 		rng_set_free(rs);
-		if (run_scenario(c, &res[t], errs + (size_t)i * 512, 512) != 0) {
+		char why[512];
+		if (run_scenario(c, &res[t], why, sizeof why) != 0) {
+			/* each thread keeps its lowest failing sample: the report names the
+			 * lowest overall, whatever the thread count */
+			if (i < fail_at[t]) {
+				fail_at[t] = i;
+				snprintf(errs + (size_t)t * 512, 512, "%s", why);
+			}
 			nfail++;
-			step[i] = NAN;
 			continue;
 		}
 		step[i] = res[t].training.step_time_s;
 		ttt[i] = res[t].training.time_to_train_days;
 	}
 	if (nfail) {
-		for (int i = 0; i < samples && failed < 0; i++)
-			if (isnan(step[i]))
-				failed = i;
-		snprintf(err, errlen, "uncertainty sample %d of %d failed: %s", failed + 1, samples,
-			 errs + (size_t)failed * 512);
+		int ft = 0;
+		for (int t = 1; t < nthreads; t++)
+			if (fail_at[t] < fail_at[ft])
+				ft = t;
+		snprintf(err, errlen, "uncertainty sample %d of %d failed: %s", fail_at[ft] + 1, samples,
+			 errs + (size_t)ft * 512);
 		goto done;
 	}
 	qsort(step, (size_t)samples, sizeof *step, cmp_double);
@@ -157,5 +177,6 @@ done:
 	free(copies);
 	free(res);
 	free(errs);
+	free(fail_at);
 	return rc;
 }

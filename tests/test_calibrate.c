@@ -327,6 +327,19 @@ static const char *write_tmp(const char *text)
 	return path;
 }
 
+/* A temporary file named *.csv (tables are told by their name). */
+static const char *write_tmp_csv(const char *text)
+{
+	static char path[80];
+	const char *p = write_tmp(text);
+	if (!p)
+		return NULL;
+	snprintf(path, sizeof path, "%s.csv", p);
+	if (rename(p, path) != 0)
+		return NULL;
+	return path;
+}
+
 static void test_log_errors(void)
 {
 	nccl_log l;
@@ -368,13 +381,13 @@ static void test_log_errors(void)
 
 	nccl_log *logs;
 	int n;
-	p = write_tmp("message_size,\"8x A\",\"8x B\"\n1K,0.1,0.2\n3K,0.2,0.3\n");
+	p = write_tmp_csv("message_size,\"8x A\",\"8x B\"\n1K,0.1,0.2\n3K,0.2,0.3\n");
 	T_CHECK(nccl_logs_read(p, &logs, &n, err, sizeof err) == -1);
 	snprintf(want, sizeof want, "%s:3: expected a message size", p);
 	T_CHECKF(strstr(err, want) != NULL, "%s", err);
 	T_CHECK(logs == NULL);
 	unlink(p);
-	p = write_tmp("message_size,\"8x A\",\"8x B\"\n1K,0.1\n");
+	p = write_tmp_csv("message_size,\"8x A\",\"8x B\"\n1K,0.1\n");
 	T_CHECK(nccl_logs_read(p, &logs, &n, err, sizeof err) == -1);
 	T_CHECKF(strstr(err, "column 3") != NULL, "%s", err);
 	unlink(p);
@@ -501,11 +514,13 @@ static void test_fit_errors(void)
 #define SYN_DYN_W 600.0
 #define SYN_P2P 0.85
 #define SYN_P2P_US 8.0
+#define SYN_PCIE 0.8
+#define SYN_PCIE_US 10.0
 
 /* Writes a results folder as calibrate/run-node.sh would on an H100 whose true
  * figures are the SYN_* above, with 1.5% (GEMM), 2% (HBM) and 8 W (power) noise
  * from a fixed-seed stream. Returns the folder (static buffer). */
-static const char *write_synthetic_suite(int gemm_rows_bad)
+static const char *write_synthetic_suite(int gemm_rows_bad, double pcie_Bps)
 {
 	static char dir[64];
 	snprintf(dir, sizeof dir, "/tmp/capsim-t-suiteXXXXXX");
@@ -544,6 +559,12 @@ static const char *write_synthetic_suite(int gemm_rows_bad)
 			double moved = kd == 2 ? 2 * b : b;
 			double t = (SYN_OVH_US + moved / (SYN_HBM * 3.35e12) * 1e6) * (1 + rng_gaussian(r, 0.02));
 			fprintf(f, "%s,%.0f,%.6g,%.6g\n", kinds[kd], b, t, moved / (t * 1e3));
+		}
+	/* host-device copies at SYN_PCIE of the node's PCIe rate, SYN_PCIE_US latency */
+	for (int kd = 0; kd < 2 && pcie_Bps > 0; kd++)
+		for (double b = 65536; b <= 1073741824.0; b *= 4) {
+			double t = (SYN_PCIE_US + b / (SYN_PCIE * pcie_Bps) * 1e6) * (1 + rng_gaussian(r, 0.02));
+			fprintf(f, "%s,%.0f,%.6g,%.6g\n", kd ? "d2h" : "h2d", b, t, b / (t * 1e3));
 		}
 	fclose(f);
 	snprintf(path, sizeof path, "%s/p2p.csv", dir);
@@ -645,13 +666,13 @@ static void test_suite_fit_recovers(void)
 	static calib_account acct;
 	if (env_init(&e) != 0)
 		return;
-	const char *dir = write_synthetic_suite(0);
+	const char *dir = write_synthetic_suite(0, 0);
 	char err[2048];
 	int rc = fit_folder(&e, dir, &out, &acct, err, sizeof err);
 	T_CHECKF(rc == 0, "%s", err);
 	if (rc == 0) {
 		const profile_gpu *g = profile_for(&out, "nvidia-h100-sxm");
-		T_CHECK(g && strcmp(g->gpu, "nvidia-h100-sxm") == 0 && g->measured);
+		T_CHECK(g && strcmp(g->gpu, "nvidia-h100-sxm") == 0 && !g->measured); /* only its <fit>s claim measurement */
 		check_recovered(g, "gemm.bf16", SYN_BF16, 0.02);
 		check_recovered(g, "gemm.fp8", SYN_FP8, 0.02);
 		check_recovered(g, "gemm-half-dim", SYN_HALF, 0.1);
@@ -691,7 +712,7 @@ static void test_suite_p2p_with_system(void)
 		catalog_free(e.cat);
 		return;
 	}
-	const char *dir = write_synthetic_suite(0);
+	const char *dir = write_synthetic_suite(0, sc->cl.groups[0].node->pcie_bw_Bps);
 	calib_fit_opts o;
 	memset(&o, 0, sizeof o);
 	o.inputs[o.ninputs++] = dir;
@@ -707,7 +728,10 @@ static void test_suite_p2p_with_system(void)
 		check_recovered(g, "link.scale-up.efficiency", SYN_P2P, 0.01);
 		check_recovered(g, "link.scale-up.alpha", SYN_P2P_US * 1e3, 0.05);
 		T_CHECK(g->link[LINK_SCALEUP].measured);
-		T_EQ_INT(g->nfits, 4);
+		check_recovered(g, "link.pcie.efficiency", SYN_PCIE, 0.02);
+		check_recovered(g, "link.pcie.alpha", SYN_PCIE_US * 1e3, 0.05);
+		check_recovered(g, "hbm", SYN_HBM, 0.02); /* host copies kept out of the HBM fit */
+		T_EQ_INT(g->nfits, 5);
 	}
 	rm_suite(dir);
 	scenario_free(sc);
@@ -721,7 +745,7 @@ static void test_profile_round_trip(void)
 	static calib_account acct;
 	if (env_init(&e) != 0)
 		return;
-	const char *dir = write_synthetic_suite(0);
+	const char *dir = write_synthetic_suite(0, 0);
 	char err[2048], path[128];
 	if (fit_folder(&e, dir, &out, &acct, err, sizeof err) != 0) {
 		T_CHECKF(0, "%s", err);
@@ -775,7 +799,7 @@ static void test_suite_fit_errors(void)
 		return;
 	char err[2048], want[128];
 	/* inconsistent data: a TFLOP/s figure that disagrees with its time */
-	const char *dir = write_synthetic_suite(1);
+	const char *dir = write_synthetic_suite(1, 0);
 	T_CHECK(fit_folder(&e, dir, &out, &acct, err, sizeof err) == -1);
 	snprintf(want, sizeof want, "%s/gemm.csv:3: inconsistent", dir);
 	T_CHECKF(strstr(err, want) != NULL, "%s", err);
@@ -813,29 +837,75 @@ static void test_suite_fit_errors(void)
 
 static void test_fitted_logs_map_through_model(void)
 {
-	/* the shipped H100 profile's NVLS figure was fitted from the logs: the model,
-	 * run with it, gives the logs' plateau back */
+	/* (1) one log fitted through the model: the residual the fit reports is the
+	 * model's own residual against the log with the fitted figure */
+	static fit_env e;
+	static profile out;
+	static calib_account acct;
 	char err[2048];
 	scenario *sc = NULL;
+	if (env_init(&e) != 0)
+		return;
 	if (scenario_load(t_src("tests/nccl/h100-8-nvlink.xml"), &sc, err, sizeof err) != 0) {
 		T_CHECKF(0, "%s", err);
+		catalog_free(e.cat);
 		return;
 	}
+	const char *log = t_src(NCCL_DIR "nccl_allreduce_8xH100_nvlink_bitdeer.txt");
+	char logpath[512];
+	snprintf(logpath, sizeof logpath, "%s", log);
+	calib_fit_opts o;
+	memset(&o, 0, sizeof o);
+	o.inputs[o.ninputs++] = logpath;
+	o.sc = sc;
+	o.base = &e.base;
+	o.name = "h100-one-log";
+	o.date = "2026-11-30";
+	o.force_algo = -1;
+	int rc = calib_fit(&o, &out, &acct, err, sizeof err);
+	T_CHECKF(rc == 0, "%s", err);
+	nccl_log l;
+	if (rc == 0 && read_log(NCCL_DIR "nccl_allreduce_8xH100_nvlink_bitdeer.txt", &l) == 0) {
+		const profile_gpu *g = profile_for(&out, "nvidia-h100-sxm");
+		T_CHECK(strcmp(acct.lines[0].param, "nvls") == 0 && strstr(acct.lines[0].what, "nvls") != NULL);
+		T_NEAR(g->nvls_eff, acct.lines[0].value, 1e-9);
+		T_CHECK(g->nvls_eff > 0.55 && g->nvls_eff < 0.62); /* 2 GiB: algbw 269.0 of 450 GB/s = 0.598 */
+		T_CHECK(acct.lines[0].se > 0 && acct.lines[0].se < 0.03);
+		T_CHECK(acct.lines[0].rel_rms < 0.05);
+		sc->prof = out;
+		nccl_sweep sw;
+		T_CHECKF(nccl_sweep_init(sc, "all_reduce", 8, coll_algo_parse("nvls"), &sw, err, sizeof err) == 0, "%s", err);
+		double ss = 0;
+		for (int i = 0; i < l.nrows; i++) {
+			double us, alg, bus;
+			int a, pr;
+			T_CHECK(nccl_predict(&sw, l.rows[i].bytes, &us, &alg, &bus, &a, &pr) == 0);
+			double rel = (us - l.rows[i].oop_time_us) / l.rows[i].oop_time_us;
+			ss += rel * rel;
+			T_CHECKF(fabs(rel) < 0.08, "%.0f B: model %.1f us, log %.1f us", l.rows[i].bytes, us,
+				 l.rows[i].oop_time_us);
+		}
+		/* the prediction runs on flows, whose times are whole nanoseconds */
+		T_NEAR(sqrt(ss / l.nrows), acct.lines[0].rel_rms, 1e-4);
+		nccl_sweep_free(&sw);
+		nccl_log_free(&l);
+	}
+	scenario_free(sc);
+	catalog_free(e.cat);
+
+	/* (2) the shipped H100 profile combines three logs; each log's largest size
+	 * comes back within 10% through the model */
 	profile *p = calloc(1, sizeof *p);
 	T_CHECKF(profile_load(t_src("calibrate/profiles/h100-sxm-nvswitch.xml"), p, err, sizeof err) == 0, "%s", err);
 	const profile_gpu *g = profile_for(p, "nvidia-h100-sxm");
 	const profile_fit *f = g ? profile_fit_of(g, "nvls") : NULL;
 	T_CHECK(f != NULL && f->points >= 10);
 	if (f) {
-		/* 3 logs: 8 GPUs 2 GiB busbw 470.73 (algbw 269.0), 16 GPUs 468, Azure 478.9 */
-		T_CHECK(g->nvls_eff > 0.54 && g->nvls_eff < 0.62);
+		T_CHECK(g->nvls_eff > 0.52 && g->nvls_eff < 0.62);
 		T_CHECK(sqrt(f->cov[0][0]) < 0.02);
-		sc->prof = *p;
-		/* each log's largest size: the 8-GPU one within 3%, every one within 7% */
 		static const char *const logs[] = { "nccl_allreduce_8xH100_nvlink_bitdeer.txt",
 						    "nccl_allreduce_16xH100_2node_ib8hca_bitdeer.txt" };
 		for (int i = 0; i < 2; i++) {
-			nccl_log l;
 			char path[256];
 			snprintf(path, sizeof path, NCCL_DIR "%s", logs[i]);
 			if (read_log(path, &l) != 0)
@@ -850,14 +920,14 @@ static void test_fitted_logs_map_through_model(void)
 				int a, pr;
 				const nccl_log_row *big = &l.rows[l.nrows - 1];
 				T_CHECK(nccl_predict(&sw, big->bytes, &us, &alg, &bus, &a, &pr) == 0);
-				T_NEAR(bus, big->oop_busbw_GBps, i ? 0.07 : 0.03);
+				T_NEAR(bus, big->oop_busbw_GBps, 0.10);
+				nccl_sweep_free(&sw);
 				scenario_free(s2);
 			}
 			nccl_log_free(&l);
 		}
 	}
 	free(p);
-	scenario_free(sc);
 }
 
 static void test_prediction_moves_with_profile(void)

@@ -12,9 +12,12 @@ d=../shared/data/nccl
 az=$d/nccl_allreduce_singlenode_busbw_tables_azure-AIBG.csv
 date=2026-11-30
 
+# The 2-node A100 RoCE log is not an input: at its large sizes NCCL runs the
+# 2-node tree, whose pace the model takes from the NVLink line rate and NCCL's own
+# tree factors (models/coll.c), not from a profile figure a fit could set.
 $capsim calibrate fit --date $date --name a100-sxm-nvswitch \
-	--scenario tests/nccl/a100-16-roce.xml --gpu nvidia-a100-sxm-40gb --gpu nvidia-a100-sxm-80gb \
-	$d/nccl_allreduce_16xA100-40GB_2node_oci-roce_ocihpcoke.txt "$az#ND_A100" \
+	--scenario tests/nccl/azure-a100-8.xml --gpu nvidia-a100-sxm-40gb --gpu nvidia-a100-sxm-80gb \
+	"$az#ND_A100" \
 	-o $out/a100-sxm-nvswitch.xml
 
 $capsim calibrate fit --date $date --name h100-sxm-nvswitch \
