@@ -96,6 +96,7 @@ run: $(BIN)/capsim
 	./$(BIN)/capsim run scenarios/default.xml
 
 test: $(BIN)/capsim $(TEST_BIN)
+	@sh tools/deps.sh --test || echo "deps: the browser test will fail without chromium"
 	@sh tests/run.sh $(BIN)
 
 bench: $(BENCH_BIN) $(BIN)/capsim

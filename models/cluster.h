@@ -48,12 +48,15 @@ typedef struct {
 	double carbon_kg_per_j;
 	double rack_power_limit_w;  /* 0: none */
 	int line;
+	double colocation_usd_per_w_s; /* colocation fee per watt of IT peak; 0: none */
+	const hw_rack *rack;        /* the rack enclosure; NULL: none in the catalog */
 } site;
 
 typedef struct {
 	double years;
 	double cloud_usd_per_gpu_s;
 	int line;
+	double support_share;     /* support per year as a share of capex; < 0: not given */
 } cost_terms;
 
 #endif

@@ -35,6 +35,7 @@ typedef struct {
 	char source[HW_SOURCE_LEN];
 	int line;                 /* line in the catalog file */
 	char file[256];
+	int price_list;            /* 1: price is a list price; 0: an estimate (price-kind) */
 } hw_gpu;
 
 typedef enum { SCALEUP_NVSWITCH, SCALEUP_NVLINK_P2P, SCALEUP_PCIE, SCALEUP_XGMI, SCALEUP_NONE } hw_scaleup_kind;
@@ -55,6 +56,7 @@ typedef struct {
 	double rate_bps;          /* line rate, bits/s */
 	double power_w, price_usd;
 	char source[HW_SOURCE_LEN];
+	int price_list;            /* 1: price is a list price; 0: an estimate (price-kind) */
 } hw_nic;
 
 typedef struct {
@@ -75,6 +77,7 @@ typedef struct {
 	double price_usd;
 	int rack_units;
 	char source[HW_SOURCE_LEN];
+	int price_list;            /* 1: price is a list price; 0: an estimate (price-kind) */
 } hw_node;
 
 typedef enum { FABRIC_INFINIBAND, FABRIC_ROCE, FABRIC_ETHERNET } hw_fabric_kind;
@@ -87,6 +90,7 @@ typedef struct {
 	double latency_ns;        /* NIC + cable, one way */
 	double cable_price_usd, transceiver_price_usd;
 	char source[HW_SOURCE_LEN];
+	int price_list;            /* 1: price is a list price; 0: an estimate (price-kind) */
 } hw_fabric;
 
 typedef struct {
@@ -98,6 +102,7 @@ typedef struct {
 	int rack_units;
 	int sharp;                /* supports in-network reduction */
 	char source[HW_SOURCE_LEN];
+	int price_list;            /* 1: price is a list price; 0: an estimate (price-kind) */
 } hw_switch;
 
 typedef struct {
@@ -107,6 +112,17 @@ typedef struct {
 	double power_w, price_usd;
 	int rack_units;
 	char source[HW_SOURCE_LEN];
+	int price_list;            /* 1: price is a list price; 0: an estimate (price-kind) */
 } hw_storage;
+
+/* A rack enclosure with its power distribution: what nodes, switches and storage
+ * stand in. */
+typedef struct {
+	char id[HW_ID_LEN];
+	int rack_units;           /* usable height, U */
+	double price_usd;         /* enclosure and PDUs */
+	int price_list;
+	char source[HW_SOURCE_LEN];
+} hw_rack;
 
 #endif

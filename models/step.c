@@ -684,6 +684,30 @@ static void stage_breakdown(const graph *g, int st, uint64_t makespan, double ac
 		busy[0] += (double)g->tasks[sp->prog[i]].comm_ns;
 }
 
+/* ---- trace ------------------------------------------------------------------- */
+
+/* Appends every task's span, and every flow-network link's totals, to tr (the
+ * optional recording hook). */
+static int trace_record(const graph *g, step_trace *tr)
+{
+	static const unsigned char kind[] = {
+		[K_COMPUTE] = TRACE_COMPUTE, [K_TP] = TRACE_TP, [K_PP] = TRACE_PP,
+		[K_CP] = TRACE_CP, [K_DP] = TRACE_DP, [K_OPT] = TRACE_OPTIMIZER,
+	};
+	for (int32_t i = 0; i < g->ntasks; i++) {
+		const task *t = &g->tasks[i];
+		unsigned char k = t->kind == K_TP && t->comm_ns < t->dur_ns ? TRACE_COMPUTE : kind[t->kind];
+		if (step_trace_add(tr, t->stream / S_COUNT, t->stream % S_COUNT, (trace_kind)k,
+				   t->start_ns, t->start_ns + t->dur_ns, t->comm_ns) != 0)
+			return -1;
+	}
+	for (link_id l = 0; g->net && l < flow_link_count(g->net->fn); l++)
+		if (step_trace_add_link(tr, flow_link_capacity(g->net->fn, l), flow_link_carried_bytes(g->net->fn, l),
+					flow_link_busy_ns(g->net->fn, l)) != 0)
+			return -1;
+	return 0;
+}
+
 /* ---- entry points ----------------------------------------------------------- */
 
 /* Wires the layout's nodes into a flow network on g's sim and decides which
@@ -838,6 +862,10 @@ int step_simulate(const step_input *in, step_result *out, char *err, size_t errl
 		out->flows = collflow_flows(g.net->cf);
 		out->flows_used = out->flows > 0;
 		out->net_gpus = net_gpus(g.net->n);
+	}
+	if (in->trace && trace_record(&g, in->trace) != 0) {
+		snprintf(err, errlen, "out of memory recording the step trace");
+		goto done;
 	}
 	rc = 0;
 done:

@@ -19,6 +19,7 @@
 #include "models/gpu.h"
 #include "models/layout.h"
 #include "models/profile.h"
+#include "models/steptrace.h"
 #include "models/train.h"
 
 /* Megatron-Core's default data-parallel gradient bucket: 40M parameters
@@ -38,6 +39,7 @@ typedef struct {
 	const cluster_nodes *group;
 	const cluster_scaleout *so;
 	const profile_gpu *eff;
+	step_trace *trace;        /* NULL: off; else every task's span is appended */
 } step_input;
 
 /* Per-microbatch costs of one layer and of the pipeline ends, in ns. */

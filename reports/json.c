@@ -71,6 +71,63 @@ static void train_block(FILE *f, const train_results *t)
 		(unsigned long long)t->flows);
 }
 
+static void power_block(FILE *f, const power_results *p)
+{
+	fprintf(f, ",\n  \"power\": {");
+	num(f, "it_peak_kw", p->it_peak_kw, 0);
+	num(f, "facility_peak_kw", p->facility_peak_kw, 0);
+	num(f, "energy_mwh", p->energy_mwh, 0);
+	num(f, "co2_t", p->co2_t, 0);
+	fprintf(f, "\n    ");
+	num(f, "it_avg_kw", p->it_avg_kw, 0);
+	num(f, "facility_avg_kw", p->facility_avg_kw, 0);
+	num(f, "it_nameplate_kw", p->it_nameplate_kw, 0);
+	num(f, "it_energy_mwh", p->it_energy_mwh, 0);
+	num(f, "energy_per_token_j", p->energy_per_token_j, 0);
+	num(f, "gpu_avg_w", p->gpu_avg_w, 0);
+	num(f, "pue", p->pue, 0);
+	fprintf(f, "\n    \"avg_kw\": {");
+	num(f, "gpus", p->gpus_kw, 0);
+	num(f, "hosts", p->hosts_kw, 0);
+	num(f, "nics", p->nics_kw, 0);
+	num(f, "switches", p->switches_kw, 0);
+	num(f, "storage", p->storage_kw, 1);
+	fprintf(f, "},\n    \"racks\": {\"rack\": ");
+	str(f, p->rack);
+	fprintf(f, ", \"nodes_per_rack\": %d, \"node_racks\": %d, ", p->nodes_per_rack, p->racks);
+	num(f, "limit_kw", p->rack_limit_kw, 0);
+	num(f, "rack_peak_kw", p->rack_peak_kw, 0);
+	num(f, "node_peak_kw", p->node_peak_kw, 0);
+	num(f, "node_nameplate_kw", p->node_nameplate_kw, 0);
+	fprintf(f, "\"violation\": %s, \"nodes_per_rack_limit\": %d, \"node_racks_needed\": %d, "
+		"\"infra_racks\": %d, \"total_racks\": %d}\n  }",
+		p->rack_violation ? "true" : "false", p->nodes_per_rack_limit, p->racks_needed,
+		p->infra_racks, p->total_racks);
+}
+
+static void cost_block(FILE *f, const cost_results *c)
+{
+	fprintf(f, ",\n  \"cost\": {");
+	num(f, "capex_usd", c->capex_usd, 0);
+	num(f, "opex_usd_per_year", c->opex_usd_per_year, 0);
+	num(f, "tco_usd", c->tco_usd, 0);
+	num(f, "run_cost_usd", c->run_cost_usd, 0);
+	num(f, "cloud_cost_usd", c->cloud_cost_usd, 0);
+	fprintf(f, "\n    ");
+	num(f, "years", c->years, 0);
+	num(f, "depreciation_usd_per_year", c->depreciation_usd_per_year, 0);
+	num(f, "energy_usd_per_year", c->energy_usd_per_year, 0);
+	num(f, "support_usd_per_year", c->support_usd_per_year, 0);
+	num(f, "colocation_usd_per_year", c->colocation_usd_per_year, 0);
+	num(f, "usd_per_million_tokens", c->usd_per_million_tokens, 0);
+	fprintf(f, "\"unpriced_items\": %d,\n    \"capex_by_part_usd\": {", c->unpriced);
+	num(f, "nodes", c->capex_nodes_usd, 0);
+	num(f, "network", c->capex_network_usd, 0);
+	num(f, "storage", c->capex_storage_usd, 0);
+	num(f, "racks", c->capex_racks_usd, 1);
+	fprintf(f, "}\n  }");
+}
+
 void report_json(FILE *f, const run_results *r)
 {
 	fprintf(f, "{\n  \"scenario\": ");
@@ -83,6 +140,10 @@ void report_json(FILE *f, const run_results *r)
 		fprintf(f, ",\n");
 		report_infer_json(f, &r->inference);
 	}
+	if (r->power.present)
+		power_block(f, &r->power);
+	if (r->cost.present)
+		cost_block(f, &r->cost);
 	if (r->nbom > 0) {
 		fprintf(f, ",\n  \"bom\": [");
 		for (int i = 0; i < r->nbom; i++) {

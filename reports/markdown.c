@@ -33,6 +33,14 @@ void report_summary(FILE *f, const run_results *r)
 	if (t->claim_days > 0)
 		fprintf(f, " (claimed: %.0f days)", t->claim_days);
 	fprintf(f, "\n");
+	if (r->power.present)
+		fprintf(f, "  power      %.1f kW IT peak, %.1f kW facility peak, %.1f MWh, %.1f t CO2, %d racks%s\n",
+			r->power.it_peak_kw, r->power.facility_peak_kw, r->power.energy_mwh, r->power.co2_t,
+			r->power.total_racks, r->power.rack_violation ? " (rack power limit binds)" : "");
+	if (r->cost.present)
+		fprintf(f, "  cost       capex %.3g USD, opex %.3g USD/year, TCO %.3g USD, run %.3g USD (cloud %.3g USD)\n",
+			r->cost.capex_usd, r->cost.opex_usd_per_year, r->cost.tco_usd, r->cost.run_cost_usd,
+			r->cost.cloud_cost_usd);
 	report_summary_uncertainty(f, r);
 }
 
@@ -51,6 +59,124 @@ static void claim_rows(FILE *f, const train_results *t)
 			t->claim_tflops_per_gpu, pct(ours - t->claim_tflops_per_gpu, t->claim_tflops_per_gpu));
 	}
 	fprintf(f, "\nClaim source: %s\n", t->claim_source);
+}
+
+static const char *const state_names[4] = { "idle", "compute-bound", "memory-bound", "communicating" };
+
+static void power_section(FILE *f, const power_results *p)
+{
+	fprintf(f, "\n## Power and energy\n\n| figure | value |\n|---|---:|\n");
+	fprintf(f, "| IT power, peak (simulated) | %.1f kW |\n| facility power, peak (PUE %.2f) | %.1f kW |\n",
+		p->it_peak_kw, p->pue, p->facility_peak_kw);
+	fprintf(f, "| IT power, average | %.1f kW |\n| facility power, average | %.1f kW |\n",
+		p->it_avg_kw, p->facility_avg_kw);
+	fprintf(f, "| IT nameplate (every GPU at TDP, hosts at rating) | %.1f kW |\n", p->it_nameplate_kw);
+	fprintf(f, "| energy over the run (facility) | %.1f MWh |\n| energy over the run (IT) | %.1f MWh |\n",
+		p->energy_mwh, p->it_energy_mwh);
+	fprintf(f, "| energy per token (facility) | %.3g J |\n| CO2 at %.0f g/kWh | %.1f t |\n",
+		p->energy_per_token_j, p->carbon_g_per_kwh, p->co2_t);
+	fprintf(f, "\nAverage IT power by part: GPUs %.1f kW (%.0f W each), hosts %.1f kW, NICs %.1f kW, "
+		"switches %.1f kW, storage %.1f kW.\n",
+		p->gpus_kw, p->gpu_avg_w, p->hosts_kw, p->nics_kw, p->switches_kw, p->storage_kw);
+	fprintf(f, "\n| GPU state | power per GPU | share of GPU time |\n|---|---:|---:|\n");
+	for (int k = 0; k < 4; k++)
+		fprintf(f, "| %s | %.0f W | %.1f%% |\n", state_names[k], p->gpu_state_w[k],
+			100.0 * p->gpu_state_share[k]);
+	fprintf(f, "\nGPU power curve: %s\n", p->curve_source);
+	fprintf(f, "\n## Racks\n\n");
+	fprintf(f, "| figure | value |\n|---|---:|\n| rack | %s, %d U |\n| rack power limit | %.1f kW |\n",
+		p->rack, p->rack_units, p->rack_limit_kw);
+	fprintf(f, "| node power, peak (simulated) / nameplate | %.2f / %.2f kW |\n", p->node_peak_kw, p->node_nameplate_kw);
+	fprintf(f, "| nodes per rack by space | %d |\n| node racks at that density | %d |\n", p->nodes_per_rack, p->racks);
+	fprintf(f, "| fullest rack, peak / nameplate | %.1f / %.1f kW |\n", p->rack_peak_kw, p->rack_nameplate_kw);
+	fprintf(f, "| network and storage racks | %d (%.1f kW) |\n| racks in all | %d |\n",
+		p->infra_racks, p->infra_kw, p->total_racks);
+	if (p->rack_violation) {
+		if (p->nodes_per_rack_limit > 0)
+			fprintf(f, "\n**Rack power violation:** %d nodes per rack draw %.1f kW at peak, above the %.1f kW limit. "
+				"At most %d nodes fit under the limit, so the nodes need %d racks of at most %d nodes "
+				"(by space alone: %d racks of up to %d); the racks in all above count that.\n",
+				p->nodes_per_rack, p->rack_peak_kw, p->rack_limit_kw, p->nodes_per_rack_limit,
+				p->racks_needed, p->nodes_per_rack_limit, p->racks, p->nodes_per_rack);
+		else
+			fprintf(f, "\n**Rack power violation:** one node alone draws %.1f kW at peak, above the %.1f kW rack limit; "
+				"no rack of this site can hold it.\n", p->node_peak_kw, p->rack_limit_kw);
+	} else if (p->rack_limit_kw > 0) {
+		fprintf(f, "\nEvery rack stays under the %.1f kW limit.\n", p->rack_limit_kw);
+	}
+}
+
+static void money(FILE *f, double usd)
+{
+	if (usd >= 1e6)
+		fprintf(f, "%.2f M USD", usd / 1e6);
+	else
+		fprintf(f, "%.0f USD", usd);
+}
+
+static void cost_section(FILE *f, const cost_results *c)
+{
+	fprintf(f, "\n## Cost\n\n| figure | value |\n|---|---:|\n| capex | ");
+	money(f, c->capex_usd);
+	fprintf(f, " |\n| opex per year | ");
+	money(f, c->opex_usd_per_year);
+	fprintf(f, " |\n| of which energy (%.3f USD/kWh, PUE included) | ", c->electricity_usd_per_kwh);
+	money(f, c->energy_usd_per_year);
+	fprintf(f, " |\n| of which support (%.0f%% of capex per year%s) | ", 100.0 * c->support_share,
+		c->support_defaulted ? ", estimate" : "");
+	money(f, c->support_usd_per_year);
+	fprintf(f, " |\n| of which colocation | ");
+	money(f, c->colocation_usd_per_year);
+	fprintf(f, " |\n| depreciation per year (%.0f years) | ", c->years);
+	money(f, c->depreciation_usd_per_year);
+	fprintf(f, " |\n| TCO over %.0f years | ", c->years);
+	money(f, c->tco_usd);
+	fprintf(f, " |\n| this run (its share of ownership and its energy) | ");
+	money(f, c->run_cost_usd);
+	fprintf(f, " |\n| this run rented at %.2f USD/GPU-h | ", c->cloud_usd_per_gpu_h);
+	money(f, c->cloud_cost_usd);
+	fprintf(f, " |\n| per million tokens | %.3f USD |\n", c->usd_per_million_tokens);
+	if (c->support_defaulted)
+		fprintf(f, "\nSupport share: %s.\n", c->support_source);
+	fprintf(f, "\n### Priced bill of materials\n\n| item | kind | count | unit price | total | price |\n|---|---|---:|---:|---:|---|\n");
+	for (int i = 0; i < c->nlines; i++) {
+		const cost_line_result *l = &c->lines[i];
+		fprintf(f, "| %s | %s | %ld | %.0f USD | %.0f USD | %s |\n", l->item, l->kind, l->count,
+			l->unit_usd, l->total_usd, !l->priced ? "not in the catalog" : l->list_price ? "list" : "estimate");
+	}
+	if (c->unpriced)
+		fprintf(f, "\n%d item(s) have no price in the catalog; capex leaves them out.\n", c->unpriced);
+	fprintf(f, "\nPrice sources (catalog `<source>`):\n\n");
+	for (int i = 0; i < c->nlines; i++)
+		fprintf(f, "- %s: %s\n", c->lines[i].item, c->lines[i].source);
+}
+
+static void files_section(FILE *f, const run_results *r)
+{
+	fprintf(f, "\n## Files\n\n");
+	if (r->formats & RESULTS_FMT_CSV)
+		fprintf(f, "CSVs: timeline.csv (step timeline per GPU stream), power.csv (power over one step), "
+			"breakdown.csv, bom.csv, cost.csv, links.csv (utilisation of each flow-network link over the step).\n");
+	const timeline_results *t = &r->timeline;
+	if (t->nlinks > 0) {
+		double top = 0, sum = 0;
+		for (int i = 0; i < t->nlinks; i++) {
+			sum += t->links[i].utilisation;
+			if (t->links[i].utilisation > top)
+				top = t->links[i].utilisation;
+		}
+		fprintf(f, "\nLinks that carried traffic as flows: %d; mean utilisation over the step %.1f%%, busiest %.1f%%.\n",
+			t->nlinks, 100.0 * sum / t->nlinks, 100.0 * top);
+	} else if (r->formats & RESULTS_FMT_CSV) {
+		fprintf(f, "\nNo traffic ran as flows in this step (links.csv has no rows).\n");
+	}
+	if (r->formats & RESULTS_FMT_JSON)
+		fprintf(f, "\ntrace.json: the step timeline in Chrome/Perfetto Trace Event Format (open it at ui.perfetto.dev).\n");
+	if (r->charts > 0)
+		fprintf(f, "\nCharts (gnuplot): timeline.png, breakdown.png, power.png, cost.png, from the *.gp scripts.\n");
+	else if (r->charts < 0)
+		fprintf(f, "\nCharts skipped: %s. The *.gp scripts and CSVs are written; run `gnuplot FILE.gp` "
+			"where gnuplot is installed.\n", r->charts_note);
 }
 
 void report_markdown(FILE *f, const run_results *r)
@@ -103,6 +229,11 @@ void report_markdown(FILE *f, const run_results *r)
 		for (int i = 0; i < r->nbom; i++)
 			fprintf(f, "| %s | %s | %ld |\n", r->bom[i].item, r->bom[i].kind, r->bom[i].count);
 	}
+	if (r->power.present)
+		power_section(f, &r->power);
+	if (r->cost.present)
+		cost_section(f, &r->cost);
+	files_section(f, r);
 	fprintf(f, "\n## How these numbers were made\n\n");
 	fprintf(f, "- Evaluator: discrete-event simulation of one step (%ld tasks, %llu events); the closed-form estimate gives %.3f s.\n",
 		t->tasks, (unsigned long long)t->events, t->analytic_step_s);

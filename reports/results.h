@@ -98,6 +98,81 @@ typedef struct {
 
 #define RESULTS_BOM_MAX 32
 
+/* Power and energy of the run (models/power). kW, MWh and tonnes as the JSON keys. */
+typedef struct {
+	int present;
+	double gpu_avg_w, gpus_kw, hosts_kw, nics_kw, switches_kw, storage_kw;
+	double it_avg_kw, facility_avg_kw, it_peak_kw, facility_peak_kw, it_nameplate_kw;
+	double node_peak_kw, node_nameplate_kw;
+	double it_energy_mwh, energy_mwh, energy_per_token_j, co2_t;
+	double pue, carbon_g_per_kwh;
+	double gpu_state_w[4];    /* idle, compute-bound, memory-bound, communicating */
+	double gpu_state_share[4];/* share of the run's GPU time in each state */
+	int curve_measured;
+	char curve_source[1024];
+	/* racks */
+	char rack[64];
+	int rack_units, nodes_per_rack, racks, rack_violation, nodes_per_rack_limit;
+	int racks_needed, infra_racks, total_racks;
+	double rack_limit_kw, rack_peak_kw, rack_nameplate_kw, infra_kw;
+} power_results;
+
+typedef struct {
+	char item[64], kind[24];
+	long count;
+	double unit_usd, total_usd;
+	int priced, list_price;
+	char source[640];
+} cost_line_result;
+
+/* Cost of the cluster and of the run (models/cost). */
+typedef struct {
+	int present;
+	cost_line_result lines[RESULTS_BOM_MAX + 1];
+	int nlines, unpriced;
+	double capex_usd, capex_nodes_usd, capex_network_usd, capex_storage_usd, capex_racks_usd;
+	double energy_usd_per_year, support_usd_per_year, colocation_usd_per_year, opex_usd_per_year;
+	double support_share;
+	int support_defaulted;
+	char support_source[512];
+	double years, depreciation_usd_per_year, tco_usd;
+	double run_cost_usd, cloud_cost_usd, cloud_usd_per_gpu_h, usd_per_million_tokens;
+	double electricity_usd_per_kwh;
+} cost_results;
+
+/* One span of the simulated step's timeline, seconds from the step's start. */
+typedef struct {
+	double start_s, end_s, comm_s;
+	int stage, stream, kind;
+} timeline_span;
+
+#define RESULTS_NAMES 8
+
+/* One link of the flow network over the step. */
+typedef struct {
+	double capacity_gbps, carried_gb, busy_s, utilisation; /* carried / (capacity x step) */
+} timeline_link;
+
+/* The step's timeline per pipeline stage and stream; spans are heap-owned (freed
+ * by run_results_release in sim/run.h). */
+typedef struct {
+	timeline_span *spans;
+	long nspans;
+	int stages;
+	double step_s;
+	char stream_names[RESULTS_NAMES][24];
+	char kind_names[RESULTS_NAMES][16];
+	int nstreams, nkinds;
+	timeline_link *links;     /* heap-owned like spans; 0 links when no traffic ran as flows */
+	int nlinks;
+} timeline_results;
+
+#define RESULTS_POWER_POINTS 400
+
+/* Cluster power over one step (the pattern repeats every step). */
+typedef struct {
+	double t_s, gpu_w, it_kw, facility_kw;
+} power_point;
 /* The calibration behind the numbers: which profile and entry, and for each
  * efficiency whether it was fitted, measured, derived by hand or defaulted. */
 #define RESULTS_CALIB_FIGS 16
@@ -133,8 +208,20 @@ typedef struct {
 	infer_results inference;
 	bom_result bom[RESULTS_BOM_MAX];  /* the cluster's bill of materials */
 	int nbom;
+	power_results power;
+	cost_results cost;
+	timeline_results timeline;
+	power_point power_series[RESULTS_POWER_POINTS];
+	int npower;
+	int charts;               /* 1: rendered by gnuplot; -1: skipped; 0: not asked for */
+	char charts_note[256];
+	int formats;              /* RESULTS_FMT_* bits of the report folder */
+	int want_timeline;        /* set before run_scenario: keep the step timeline (heap-owned;
+				     release with run_results_release); 0: none is kept */
 	calib_results calibration;
 	uncertainty_results uncertainty;
 } run_results;
+
+enum { RESULTS_FMT_HTML = 1, RESULTS_FMT_MD = 2, RESULTS_FMT_CSV = 4, RESULTS_FMT_JSON = 8 };
 
 #endif

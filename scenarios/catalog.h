@@ -26,6 +26,8 @@ const hw_fabric *catalog_fabric(const catalog *cat, const char *id);
 const hw_switch *catalog_switch(const catalog *cat, const char *id);
 const hw_storage *catalog_storage(const catalog *cat, const char *id);
 const model_arch *catalog_model(const catalog *cat, const char *id);
+/* A rack enclosure (catalog element <rack>), or NULL. */
+const hw_rack *catalog_rack(const catalog *cat, const char *id);
 
 /* Number of entries of each kind and the i-th id (NULL past the end), for listings
  * and tests. `kind` is the catalog element name: "gpu", "scale-up", "nic", "node",

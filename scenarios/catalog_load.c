@@ -17,7 +17,7 @@
 #include "scenarios/units.h"
 #include "scenarios/xmldoc.h"
 
-enum { K_GPU, K_SCALEUP, K_NIC, K_NODE, K_FABRIC, K_SWITCH, K_STORAGE, K_MODEL, K_COUNT };
+enum { K_GPU, K_SCALEUP, K_NIC, K_NODE, K_FABRIC, K_SWITCH, K_STORAGE, K_MODEL, K_RACK, K_COUNT };
 
 /* Every entry struct starts with its id; the generic code relies on it. */
 _Static_assert(offsetof(hw_gpu, id) == 0, "id first");
@@ -28,8 +28,9 @@ _Static_assert(offsetof(hw_fabric, id) == 0, "id first");
 _Static_assert(offsetof(hw_switch, id) == 0, "id first");
 _Static_assert(offsetof(hw_storage, id) == 0, "id first");
 _Static_assert(offsetof(model_arch, id) == 0, "id first");
+_Static_assert(offsetof(hw_rack, id) == 0, "id first");
 
-typedef enum { F_UNIT, F_POS, F_NONNEG, F_BOOL, F_REF } field_type;
+typedef enum { F_UNIT, F_POS, F_NONNEG, F_BOOL, F_REF, F_PRICEKIND } field_type;
 
 /* One attribute of an entry and where its value goes. */
 typedef struct {
@@ -49,6 +50,7 @@ static const field gpu_fields[] = {
 	FU("idle", UNIT_POWER, hw_gpu, idle_w),
 	FU("price", UNIT_MONEY, hw_gpu, price_usd),
 	FI("unified-memory", F_BOOL, hw_gpu, unified_memory),
+	FI("price-kind", F_PRICEKIND, hw_gpu, price_list),
 	{ NULL, F_UNIT, UNIT_NUMBER, 0 }
 };
 static const field scaleup_fields[] = {
@@ -62,6 +64,7 @@ static const field nic_fields[] = {
 	FU("rate", UNIT_BIT_RATE, hw_nic, rate_bps),
 	FU("power", UNIT_POWER, hw_nic, power_w),
 	FU("price", UNIT_MONEY, hw_nic, price_usd),
+	FI("price-kind", F_PRICEKIND, hw_nic, price_list),
 	{ NULL, F_UNIT, UNIT_NUMBER, 0 }
 };
 static const field node_fields[] = {
@@ -77,6 +80,7 @@ static const field node_fields[] = {
 	FU("max-power", UNIT_POWER, hw_node, max_power_w),
 	FU("price", UNIT_MONEY, hw_node, price_usd),
 	FI("rack-units", F_NONNEG, hw_node, rack_units),
+	FI("price-kind", F_PRICEKIND, hw_node, price_list),
 	{ NULL, F_UNIT, UNIT_NUMBER, 0 }
 };
 static const field fabric_fields[] = {
@@ -84,6 +88,7 @@ static const field fabric_fields[] = {
 	FU("latency", UNIT_TIME_NS, hw_fabric, latency_ns),
 	FU("cable-price", UNIT_MONEY, hw_fabric, cable_price_usd),
 	FU("transceiver-price", UNIT_MONEY, hw_fabric, transceiver_price_usd),
+	FI("price-kind", F_PRICEKIND, hw_fabric, price_list),
 	{ NULL, F_UNIT, UNIT_NUMBER, 0 }
 };
 static const field switch_fields[] = {
@@ -94,6 +99,7 @@ static const field switch_fields[] = {
 	FU("price", UNIT_MONEY, hw_switch, price_usd),
 	FI("rack-units", F_NONNEG, hw_switch, rack_units),
 	FI("sharp", F_BOOL, hw_switch, sharp),
+	FI("price-kind", F_PRICEKIND, hw_switch, price_list),
 	{ NULL, F_UNIT, UNIT_NUMBER, 0 }
 };
 static const field storage_fields[] = {
@@ -103,6 +109,13 @@ static const field storage_fields[] = {
 	FU("power", UNIT_POWER, hw_storage, power_w),
 	FU("price", UNIT_MONEY, hw_storage, price_usd),
 	FI("rack-units", F_NONNEG, hw_storage, rack_units),
+	FI("price-kind", F_PRICEKIND, hw_storage, price_list),
+	{ NULL, F_UNIT, UNIT_NUMBER, 0 }
+};
+static const field rack_fields[] = {
+	FI("rack-units", F_POS, hw_rack, rack_units),
+	FU("price", UNIT_MONEY, hw_rack, price_usd),
+	FI("price-kind", F_PRICEKIND, hw_rack, price_list),
 	{ NULL, F_UNIT, UNIT_NUMBER, 0 }
 };
 static const field model_fields[] = {
@@ -133,6 +146,7 @@ static const struct {
 	[K_SWITCH] = { "switch", sizeof(hw_switch), offsetof(hw_switch, source), switch_fields },
 	[K_STORAGE] = { "storage", sizeof(hw_storage), offsetof(hw_storage, source), storage_fields },
 	[K_MODEL] = { "model", sizeof(model_arch), offsetof(model_arch, source), model_fields },
+	[K_RACK] = { "rack", sizeof(hw_rack), offsetof(hw_rack, source), rack_fields },
 };
 
 typedef struct {
@@ -248,6 +262,14 @@ static int parse_field(const xmldoc_node *n, const field *f, char *base, char *e
 		break;
 	case F_REF:
 		snprintf(base + f->off, HW_ID_LEN, "%s", v);
+		break;
+	case F_PRICEKIND:
+		if (strcmp(v, "list") == 0 || strcmp(v, "estimate") == 0) {
+			*(int *)(void *)(base + f->off) = v[0] == 'l';
+		} else {
+			snprintf(why, sizeof why, "%s needs \"list\" or \"estimate\"", f->attr);
+			r = -1;
+		}
 		break;
 	}
 	if (r < 0)
@@ -590,6 +612,11 @@ const hw_fabric *catalog_fabric(const catalog *cat, const char *id)
 const hw_switch *catalog_switch(const catalog *cat, const char *id)
 {
 	return lookup(cat, K_SWITCH, id);
+}
+
+const hw_rack *catalog_rack(const catalog *cat, const char *id)
+{
+	return lookup(cat, K_RACK, id);
 }
 
 const hw_storage *catalog_storage(const catalog *cat, const char *id)

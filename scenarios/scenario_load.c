@@ -26,6 +26,7 @@
 #define DEFAULT_COST_YEARS 4.0  /* a common depreciation period for GPU servers */
 #define DEFAULT_FAT_TREE_TIERS 2
 #define DEFAULT_STORAGE_COUNT 1
+#define DEFAULT_RACK "rack-42u"     /* catalog rack when <site rack> is absent */
 
 typedef struct {
 	scenario *sc;
@@ -244,6 +245,7 @@ static int load_site_cost(loader *ld, const xmldoc_node *root)
 	const xmldoc_node *n;
 	sc->site.pue = DEFAULT_PUE;
 	sc->cost.years = DEFAULT_COST_YEARS;
+	sc->cost.support_share = -1;
 	if ((n = xmldoc_child(root, "site"))) {
 		sc->site.line = xmldoc_line(n);
 		if (get_quantity(ld, n, "pue", UNIT_NUMBER, &sc->site.pue) < 0 ||
@@ -256,7 +258,14 @@ static int load_site_cost(loader *ld, const xmldoc_node *root)
 		if (sc->site.pue < 1.0)
 			return xmldoc_error(n, "pue", ld->err, ld->errlen,
 			                    "pue needs a number of 1 or more such as \"1.3\"");
+		if (get_quantity(ld, n, "colocation", UNIT_POWER_MONTH_PRICE,
+		                 &sc->site.colocation_usd_per_w_s) < 0)
+			return -1;
 	}
+	const char *rack = n ? xmldoc_attr(n, "rack") : NULL;
+	sc->site.rack = catalog_rack(sc->cat, rack ? rack : DEFAULT_RACK);
+	if (rack && !sc->site.rack)
+		return unknown_id(ld, n, "rack", "rack");
 	if ((n = xmldoc_child(root, "cost"))) {
 		sc->cost.line = xmldoc_line(n);
 		if (get_quantity(ld, n, "years", UNIT_NUMBER, &sc->cost.years) < 0 ||
@@ -266,6 +275,11 @@ static int load_site_cost(loader *ld, const xmldoc_node *root)
 		if (!(sc->cost.years > 0))
 			return xmldoc_error(n, "years", ld->err, ld->errlen,
 			                    "years needs a positive number such as \"4\"");
+		if (xmldoc_attr(n, "support") &&
+		    (get_quantity(ld, n, "support", UNIT_NUMBER, &sc->cost.support_share) < 0 ||
+		     sc->cost.support_share > 1))
+			return xmldoc_error(n, "support", ld->err, ld->errlen,
+			                    "support needs a yearly share of capex from 0 to 1 such as \"0.1\"");
 	}
 	return 0;
 }

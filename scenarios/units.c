@@ -26,6 +26,7 @@ static const char *const expected[UNIT_KIND_COUNT] = {
 	[UNIT_MONEY] = "an amount such as \"30000 USD\"",
 	[UNIT_GPU_HOUR_PRICE] = "a price such as \"4.25 USD/GPU-h\"",
 	[UNIT_REQUEST_RATE] = "a request rate such as \"20/s\"",
+	[UNIT_POWER_MONTH_PRICE] = "a price such as \"150 USD/kW-month\"",
 };
 
 const char *units_expected(units_kind kind)
@@ -140,6 +141,11 @@ static int match_unit(units_kind kind, const char *u, int *p10, double *factor)
 		{ "s", 0, 1 }, { "min", 0, 60 }, { "h", 0, 3600 }, { "d", 0, 86400 },
 	};
 	static const unit_def gpu_h[] = { { "USD/GPU-h", 0, 1.0 / 3600.0 } };
+	/* a month is 365.25 / 12 days */
+	static const unit_def kw_month[] = {
+		{ "USD/kW-month", 0, 1.0 / (1000.0 * 365.25 / 12.0 * 86400.0) },
+		{ "USD/W-month", 0, 1.0 / (365.25 / 12.0 * 86400.0) },
+	};
 	static const unit_def per[] = {
 		{ "/s", 0, 1 }, { "/min", 0, 1.0 / 60.0 }, { "/h", 0, 1.0 / 3600.0 },
 	};
@@ -176,6 +182,8 @@ static int match_unit(units_kind kind, const char *u, int *p10, double *factor)
 		return match_exact(u, gpu_h, NELEM(gpu_h), p10, factor);
 	case UNIT_REQUEST_RATE:
 		return match_exact(u, per, NELEM(per), p10, factor);
+	case UNIT_POWER_MONTH_PRICE:
+		return match_exact(u, kw_month, NELEM(kw_month), p10, factor);
 	case UNIT_KIND_COUNT:
 		break;
 	}

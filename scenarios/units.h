@@ -24,6 +24,7 @@ typedef enum {
 	UNIT_MONEY,         /* "30000 USD" -> USD */
 	UNIT_GPU_HOUR_PRICE,/* "4.25 USD/GPU-h" -> USD per GPU-second */
 	UNIT_REQUEST_RATE,  /* "20/s", "1200/min", "5/h" -> requests/s */
+	UNIT_POWER_MONTH_PRICE, /* "150 USD/kW-month" -> USD per watt-second (a month is 1/12 year) */
 	UNIT_KIND_COUNT
 } units_kind;
 

@@ -24,7 +24,8 @@ static const char usage_text[] =
 	"       capsim calibrate fit INPUT... -o PROFILE.xml [--scenario FILE.xml] [--gpu ID]\n"
 	"       capsim calibrate compare LOG --scenario FILE.xml\n"
 	"\n"
-	"  run       simulate the scenario, write summary.json and report.md into DIR\n"
+	"  run       simulate the scenario, write the report folder (report.html, report.md,\n"
+	"            summary.json, trace.json, CSVs, gnuplot charts, per <report formats>) into DIR\n"
 	"            (default out/<scenario name>/) and print a short summary;\n"
 	"            --json prints the JSON summary on standard output instead;\n"
 	"            --uncertainty N re-runs it N times with the profile's fitted figures\n"
@@ -105,6 +106,7 @@ static int cmd_run(int argc, char **argv)
 		fprintf(stderr, "capsim: out of memory\n");
 		goto done;
 	}
+	r->want_timeline = 1; /* the report folder draws and exports it */
 	if (run_scenario(sc, r, err, sizeof err) != 0) {
 		fprintf(stderr, "capsim: %s\n", err);
 		goto done;
@@ -118,9 +120,9 @@ static int cmd_run(int argc, char **argv)
 		snprintf(outdir, sizeof outdir, "%s", dir);
 	else
 		snprintf(outdir, sizeof outdir, "out/%s", r->scenario);
+	r->formats = sc->report_formats;
 	if (mkdirs(outdir, err, sizeof err) != 0 ||
-	    report_write_file(outdir, "summary.json", report_json, r, err, sizeof err) != 0 ||
-	    report_write_file(outdir, "report.md", report_markdown, r, err, sizeof err) != 0 ||
+	    report_write_folder(outdir, r, err, sizeof err) != 0 ||
 	    (r->inference.present &&
 	     report_write_file(outdir, "timeseries.csv", report_infer_csv, r, err, sizeof err) != 0)) {
 		fprintf(stderr, "capsim: %s\n", err);
@@ -130,10 +132,19 @@ static int cmd_run(int argc, char **argv)
 		report_json(stdout, r);
 	} else {
 		report_summary(stdout, r);
-		printf("  reports    %s/summary.json, %s/report.md\n", outdir, outdir);
+		printf("  reports    %s/ (%s%s%s%s)\n", outdir,
+		       r->formats & RESULTS_FMT_HTML ? "report.html " : "",
+		       r->formats & RESULTS_FMT_MD ? "report.md " : "",
+		       r->formats & RESULTS_FMT_JSON ? "summary.json trace.json " : "",
+		       r->formats & RESULTS_FMT_CSV ? "CSVs, gnuplot scripts" : "");
+		if (r->charts > 0)
+			printf("  charts     timeline.png breakdown.png power.png cost.png\n");
+		else if (r->charts < 0)
+			printf("  charts     skipped: %s\n", r->charts_note);
 	}
 	rc = 0;
 done:
+	run_results_release(r);
 	free(r);
 	scenario_free(sc);
 	return rc;

@@ -1,8 +1,11 @@
 #!/bin/sh
-# deps.sh -- checks the build and run dependencies and, as root with apt-get,
+# deps.sh [--test] -- checks the build and run dependencies (with --test also what
+# the tests need: chromium for the browser test) and, as root with apt-get,
 # installs what is missing. Exits non-zero with a message naming what is missing.
 set -u
 PKGS="build-essential pkg-config libgsl-dev libxml2-dev libxml2-utils gnuplot-nox libopenmpi-dev openmpi-bin"
+TEST=0
+[ "${1:-}" = "--test" ] && TEST=1 && PKGS="$PKGS chromium"
 
 missing() {
 	m=""
@@ -13,6 +16,9 @@ missing() {
 	command -v xmllint >/dev/null 2>&1 || m="$m libxml2-utils"
 	command -v gnuplot >/dev/null 2>&1 || m="$m gnuplot-nox"
 	command -v mpicc >/dev/null 2>&1 || m="$m libopenmpi-dev openmpi-bin"
+	if [ "$TEST" = 1 ]; then
+		command -v chromium >/dev/null 2>&1 || m="$m chromium"
+	fi
 	echo "$m"
 }
 
