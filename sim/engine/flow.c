@@ -55,27 +55,46 @@ typedef struct {
 	link_entry *list;          /* its active flows, in no particular order */
 	int32_t n, list_cap;
 	int32_t dirty;             /* in net->dirty */
-	/* Solver scratch, valid only when mark (L) or tmark (T) equals the epoch. */
-	uint32_t mark, tmark, frozen_mark;
+	/* Aggregates over the flows on the list, kept up to date by every change, so a
+	 * solve reads a link without walking its list. */
+	double sum_Bps;            /* sum of their rates (0 exactly when n == 0) */
+	double max_ub_Bps;         /* an upper bound of their rates */
+	double bmin_Bps;           /* a lower bound of the rates of those with bott here */
+	int32_t nb;                /* flows whose bott is this link */
+	/* Solver scratch, valid only when mark (L), tmark (T), frozen_mark or
+	 * scan_mark equals the epoch. */
+	uint32_t mark, tmark, frozen_mark, scan_mark, bscan_mark;
 	int32_t nr;                /* flows of R on it not yet frozen */
+	int32_t nrt;               /* flows of R on it */
+	int32_t nb_r;              /* flows of R whose (old) bott is this link */
+	int32_t rhead;             /* R's hops on it: a list through flow_hop.rnext */
 	double rem_Bps;            /* capacity not yet given out */
 	double share_Bps;          /* rate at which R's flows were frozen here */
-	double new_load;
+	double fixed_Bps;          /* sum of the rates of the flows not in R */
+	double fixed_max_Bps;      /* max rate of the flows not in R (if scan_mark) */
+	double acc_Bps;            /* measure/apply: sum of R's rates */
+	double mx_Bps;             /* measure/apply: max of R's rates */
+	double bmin_scan_Bps;      /* measure: min rate of fixed flows with bott here */
+	double bmin_new_Bps;       /* apply: min rate of R's flows with bott here */
+	int32_t bcnt;              /* apply: R's flows with bott here */
 } flow_link;
 
 /* The per-flow fields the solver reads, packed into one 32-byte record. */
 typedef struct {
 	double rate_Bps;
 	double new_Bps;            /* solver: < 0 while unfrozen */
-	int32_t bott;
+	int32_t bott;              /* as of the last solve that gave it its rate */
 	uint32_t mark;             /* in R when equal to the epoch */
-	int32_t hops;
-	int32_t active;
+	int32_t new_bott;          /* solver: where it froze */
+	int16_t hops;
+	int16_t active;
 } flow_hot;
 
 typedef struct {
 	int32_t link;
 	int32_t slot;              /* index of this flow in the link's list */
+	int32_t rnext;             /* solver: next hop of R on the link (flow * FLOW_MAX_HOPS
+	                            * + hop), -1 at the end */
 } flow_hop;
 
 typedef struct {
@@ -189,6 +208,7 @@ link_id flow_link_add(flow_net *net, double capacity_Bps, uint64_t latency_ns)
 	memset(k, 0, sizeof *k);
 	k->cap_Bps = capacity_Bps;
 	k->lat_ns = latency_ns;
+	k->bmin_Bps = INFINITY;
 	k->t_ns = sim_now(net->s);
 	return net->n_links++;
 }
@@ -273,7 +293,8 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	h->rate_Bps = 0;
 	h->new_Bps = -1;
 	h->bott = FLOW_BOTT_NONE;
-	h->hops = hops;
+	h->new_bott = FLOW_BOTT_NONE;
+	h->hops = (int16_t)hops;
 	h->active = 1;
 	c->left_bytes = bytes;
 	c->cap_Bps = cap_Bps;
@@ -288,7 +309,7 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 		if (k->n == k->list_cap)
 			GROW(k->list, k->list_cap, k->n + 1);
 		k->list[k->n] = (link_entry){ f, i };
-		p[i] = (flow_hop){ path[i], k->n };
+		p[i] = (flow_hop){ path[i], k->n, -1 };
 		k->n++;
 		c->lat_ns += k->lat_ns;
 		mark_dirty(net, path[i]);
@@ -298,6 +319,7 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	if (hops == 0) {
 		h->rate_Bps = cap_Bps;
 		h->bott = FLOW_BOTT_CAP;
+		h->new_bott = FLOW_BOTT_CAP;
 		schedule_done(net, f);
 	} else {
 		GROW(net->fresh, net->fresh_cap, net->n_fresh + 1);
@@ -326,8 +348,15 @@ static void flow_done_ev(sim *s, void *arg, uint64_t data)
 			k->list[p[i].slot] = last;
 			net->path[(size_t)last.flow * FLOW_MAX_HOPS + last.hop].slot = p[i].slot;
 		}
+		k->sum_Bps -= h->rate_Bps;
+		if (k->n == 0) {
+			k->sum_Bps = 0;
+			k->max_ub_Bps = 0;
+		}
 		mark_dirty(net, p[i].link);
 	}
+	if (h->bott >= 0 && --net->links[h->bott].nb == 0)
+		net->links[h->bott].bmin_Bps = INFINITY;
 	if (h->hops > 0)
 		want_solve(net);
 	h->active = 0;
@@ -430,6 +459,8 @@ static void next_epoch(flow_net *net)
 			net->links[i].mark = 0;
 			net->links[i].tmark = 0;
 			net->links[i].frozen_mark = 0;
+			net->links[i].scan_mark = 0;
+			net->links[i].bscan_mark = 0;
 		}
 		net->epoch = 0;
 	}
@@ -441,26 +472,41 @@ static double share_of(const flow_link *k)
 	return (k->rem_Bps > 0 ? k->rem_Bps : 0) / k->nr;
 }
 
-/* Adds link li to L: its capacity left after the fixed flows, and R's flows on it
- * (at least one). Appends its heap node. */
-static void link_enter(flow_net *net, int32_t li)
+/* The hop index of flow f's hop j, as the R lists store it. */
+static int32_t hop_index(int32_t f, int j)
+{
+	return f * FLOW_MAX_HOPS + j;
+}
+
+/* Starts link li's membership of L: no flow of R on it yet, all its flows fixed. */
+static void link_open(flow_net *net, int32_t li)
+{
+	flow_link *k = &net->links[li];
+	k->mark = net->epoch;
+	k->nr = 0;
+	k->nrt = 0;
+	k->rhead = -1;
+	k->fixed_Bps = k->sum_Bps;
+	l_push(net, li);
+}
+
+/* Adds flow f, with rate `rate` so far, to the R list of each link on its path. */
+static void r_link(flow_net *net, int32_t f)
 {
 	uint32_t e = net->epoch;
-	flow_link *k = &net->links[li];
-	k->mark = e;
-	l_push(net, li);
-	double rem = k->cap_Bps;
-	int32_t nr = 0;
-	for (int32_t j = 0; j < k->n; j++) {
-		const flow_hot *h = &net->hot[k->list[j].flow];
-		if (h->mark == e)
-			nr++;
-		else
-			rem -= h->rate_Bps;
+	flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+	double rate = net->hot[f].rate_Bps;
+	for (int j = 0; j < net->hot[f].hops; j++) {
+		flow_link *k = &net->links[p[j].link];
+		if (k->mark != e)
+			link_open(net, p[j].link);
+		k->nr++;
+		k->nrt++;
+		/* The last flow leaving the fixed set leaves exactly nothing. */
+		k->fixed_Bps = k->nrt == k->n ? 0 : k->fixed_Bps - rate;
+		p[j].rnext = k->rhead;
+		k->rhead = hop_index(f, j);
 	}
-	k->rem_Bps = rem;
-	k->nr = nr;
-	heap_append(net, share_of(k), li);
 }
 
 /* Moves fixed flow g into R while filling: its fixed rate goes back to its links,
@@ -475,13 +521,14 @@ static void unfix(flow_net *net, int32_t g)
 	const flow_hop *p = &net->path[(size_t)g * FLOW_MAX_HOPS];
 	for (int j = 0; j < h->hops; j++) {
 		flow_link *k = &net->links[p[j].link];
-		if (k->mark != e) {
-			link_enter(net, p[j].link);
-			net->n_heap--;             /* re-added in order below */
-		} else {
+		if (k->mark == e)
 			k->rem_Bps += h->rate_Bps;
-			k->nr++;
-		}
+	}
+	r_link(net, g);
+	for (int j = 0; j < h->hops; j++) {
+		flow_link *k = &net->links[p[j].link];
+		if (k->nrt == 1)          /* new in L */
+			k->rem_Bps = k->cap_Bps - k->fixed_Bps;
 		heap_push(net, share_of(k), p[j].link);
 	}
 	if (net->cold[g].cap_Bps > 0)
@@ -492,7 +539,7 @@ static void freeze(flow_net *net, int32_t f, double rate, int32_t bott)
 {
 	flow_hot *h = &net->hot[f];
 	h->new_Bps = rate;
-	h->bott = bott;
+	h->new_bott = bott;
 	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
 	for (int j = 0; j < h->hops; j++) {
 		flow_link *k = &net->links[p[j].link];
@@ -504,7 +551,11 @@ static void freeze(flow_net *net, int32_t f, double rate, int32_t bott)
 /* Progressive filling of R (listed in r[]) with the other flows' rates fixed, except
  * that a fixed flow found faster than the level at which one of its links fills is
  * moved into R (it must slow down). Collects R's links into l[]; writes new_Bps and
- * bott of R's flows, and share_Bps/frozen_mark of the links where some froze.
+ * new_bott of R's flows, and share_Bps/frozen_mark of the links where some froze.
+ *
+ * A link's fixed load is its aggregate sum less R's old rates, so no link list is
+ * walked except where a fixed flow may be faster than the level (max_ub_Bps says
+ * when); R's flows on a link are found through its R list.
  *
  * The heap holds a node per link (key: a lower bound of its share, the level at
  * which it would fill; shares only grow as flows freeze, so a root whose key is
@@ -522,12 +573,14 @@ static void fill(flow_net *net)
 	net->n_heap = 0;
 	for (int32_t i = 0; i < net->n_r; i++) {
 		int32_t f = net->r[i];
-		const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
-		for (int j = 0; j < net->hot[f].hops; j++)
-			if (net->links[p[j].link].mark != e)
-				link_enter(net, p[j].link);
+		r_link(net, f);
 		if (net->cold[f].cap_Bps > 0)
 			heap_append(net, net->cold[f].cap_Bps, -f - 1);
+	}
+	for (int32_t i = 0; i < net->n_l; i++) {
+		flow_link *k = &net->links[net->l[i]];
+		k->rem_Bps = k->cap_Bps - k->fixed_Bps;
+		heap_append(net, share_of(k), net->l[i]);
 	}
 	for (int32_t i = net->n_heap / 2 - 1; i >= 0; i--)
 		heap_sift_down(net->heap, net->n_heap, i);
@@ -555,21 +608,34 @@ static void fill(flow_net *net)
 		}
 		/* Fixed flows faster than this level must come down with it. */
 		double lim = share * (1 + FLOW_TOL);
-		int pulled = 0;
-		for (int32_t j = 0; j < k->n; j++) {
-			int32_t g = k->list[j].flow;
-			if (net->hot[g].mark != e && net->hot[g].rate_Bps > lim) {
-				unfix(net, g);
-				pulled = 1;
+		double bound = k->nrt == k->n ? 0 :
+			k->scan_mark == e ? k->fixed_max_Bps : k->max_ub_Bps;
+		if (bound > lim) {
+			int pulled = 0;
+			double mx = 0;
+			for (int32_t j = 0; j < k->n; j++) {
+				int32_t g = k->list[j].flow;
+				const flow_hot *hg = &net->hot[g];
+				if (hg->mark == e)
+					continue;
+				if (hg->rate_Bps > lim) {
+					unfix(net, g);
+					pulled = 1;
+				} else if (hg->rate_Bps > mx) {
+					mx = hg->rate_Bps;
+				}
 			}
+			k->scan_mark = e;
+			k->fixed_max_Bps = mx;
+			if (pulled)
+				continue;
 		}
-		if (pulled)
-			continue;
 		k->share_Bps = share;
 		k->frozen_mark = e;
-		for (int32_t j = 0; j < k->n && k->nr > 0; j++) {
-			int32_t f = k->list[j].flow;
-			if (net->hot[f].mark == e && net->hot[f].new_Bps < 0)
+		for (int32_t x = k->rhead; x >= 0 && k->nr > 0;) {
+			int32_t f = x / FLOW_MAX_HOPS;
+			x = net->path[x].rnext;
+			if (net->hot[f].new_Bps < 0)
 				freeze(net, f, share, li);
 		}
 		k->rem_Bps = 0;
@@ -577,19 +643,27 @@ static void fill(flow_net *net)
 	}
 }
 
-/* Collects T = L + dirty links and measures each one's new load and fastest flow.
- * If `check`, also finds the flows outside R that may no longer be max-min fair (a
- * fixed flow faster than R's flows on their bottleneck, or a fixed flow whose own
- * bottleneck is no longer full or no longer has it as the fastest) and adds them to
- * r[] for the next round. Returns the number added, or -1 if a flow of R got no
- * bandwidth. */
+/* Collects T = L + dirty links and, if `check`, finds the flows outside R that may no
+ * longer be max-min fair: a fixed flow whose bottleneck is no longer full, or no
+ * longer has it as the fastest (a fixed flow faster than R's flows where they froze
+ * was pulled into R by fill()). It adds them to r[] for the next round. Returns the
+ * number added, or -1 if a flow of R got no bandwidth.
+ *
+ * Links are read through their aggregates: the fixed flows bottlenecked on a link
+ * were the fastest there after the last solve, so only a rise of R's rates above
+ * their lower bound (bmin_Bps) or a link no longer full makes the list worth
+ * walking. */
 static int32_t measure(flow_net *net, int check)
 {
 	uint32_t e = net->epoch;
 	int32_t n0 = net->n_r;
 	net->n_t = 0;
 	for (int32_t i = 0; i < net->n_l; i++) {
-		net->links[net->l[i]].tmark = e;
+		flow_link *k = &net->links[net->l[i]];
+		k->tmark = e;
+		k->acc_Bps = 0;
+		k->mx_Bps = 0;
+		k->nb_r = 0;
 		t_push(net, net->l[i]);
 	}
 	for (int32_t i = 0; i < net->n_dirty; i++) {
@@ -599,42 +673,62 @@ static int32_t measure(flow_net *net, int check)
 			t_push(net, net->dirty[i]);
 		}
 	}
-	for (int32_t i = 0; i < net->n_t; i++) {
-		int32_t li = net->t[i];
+	if (!check)
+		return 0;
+	for (int32_t i = 0; i < n0; i++) {
+		int32_t f = net->r[i];
+		const flow_hot *h = &net->hot[f];
+		double r = h->new_Bps;
+		if (!(r > 0))
+			return -1;
+		const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+		for (int j = 0; j < h->hops; j++) {
+			flow_link *k = &net->links[p[j].link];
+			k->acc_Bps += r;
+			if (r > k->mx_Bps)
+				k->mx_Bps = r;
+		}
+		if (h->bott >= 0)
+			net->links[h->bott].nb_r++;
+	}
+	for (int32_t i = 0; i < net->n_l; i++) {
+		int32_t li = net->l[i];
 		flow_link *k = &net->links[li];
-		double load = 0, mx = 0, mx_fixed = 0;
+		if (k->nb - k->nb_r <= 0)
+			continue;              /* no fixed flow has its bottleneck here */
+		double load = k->fixed_Bps + k->acc_Bps;
+		int saturated = load >= k->cap_Bps * (1 - FLOW_TOL);
+		if (saturated && !(k->mx_Bps * (1 - FLOW_TOL) > k->bmin_Bps))
+			continue;
+		/* Walk the list: exact load and fastest rate, then the flows to add. */
+		double mx = 0;
+		load = 0;
 		for (int32_t j = 0; j < k->n; j++) {
 			const flow_hot *h = &net->hot[k->list[j].flow];
 			double r = h->mark == e ? h->new_Bps : h->rate_Bps;
 			load += r;
 			if (r > mx)
 				mx = r;
-			if (h->mark != e && r > mx_fixed)
-				mx_fixed = r;
 		}
-		k->new_load = load;
-		if (!check)
-			continue;
-		double share_lim = k->share_Bps * (1 + FLOW_TOL);
-		int check_share = k->frozen_mark == e && mx_fixed > share_lim;
-		int saturated = load >= k->cap_Bps * (1 - FLOW_TOL);
+		saturated = load >= k->cap_Bps * (1 - FLOW_TOL);
 		double max_lim = mx * (1 - FLOW_TOL);
+		double bmin = INFINITY;
 		for (int32_t j = 0; j < k->n; j++) {
 			int32_t f = k->list[j].flow;
 			flow_hot *h = &net->hot[f];
-			if (h->mark == e) {
-				if (!(h->new_Bps > 0))
-					return -1;
+			if (h->mark == e || h->bott != li)
 				continue;
-			}
-			if ((check_share && h->rate_Bps > share_lim) ||
-			    (h->bott == li && (!saturated || h->rate_Bps < max_lim))) {
+			if (!saturated || h->rate_Bps < max_lim) {
 				if (h->mark != e + 1) {
 					h->mark = e + 1;
 					r_push(net, f);
 				}
+			} else if (h->rate_Bps < bmin) {
+				bmin = h->rate_Bps;
 			}
 		}
+		k->bmin_scan_Bps = bmin;
+		k->bscan_mark = e;
 	}
 	return net->n_r - n0;
 }
@@ -680,13 +774,15 @@ static void widen(flow_net *net)
 	next_epoch(net);
 }
 
-/* Brings T's links' byte and busy integrals up to now and installs their new loads;
- * then gives R's flows their new rates in id order, rescheduling the completion of
- * each one whose rate changed (beyond FLOW_STICKY if `sticky`). Clears the dirty
+/* Brings T's links' byte and busy integrals up to now; gives R's flows their new
+ * rates and bottlenecks in id order, rescheduling the completion of each one whose
+ * rate changed (beyond FLOW_STICKY if `sticky`); then brings the aggregates of L's
+ * links up to date from the rates given and installs the new loads. Clears the dirty
  * and fresh lists. */
 static void apply(flow_net *net, int sticky)
 {
 	uint64_t now = sim_now(net->s);
+	uint32_t e = net->epoch;
 	for (int32_t i = 0; i < net->n_t; i++) {
 		flow_link *k = &net->links[net->t[i]];
 		uint64_t dt = now - k->t_ns;
@@ -695,7 +791,14 @@ static void apply(flow_net *net, int sticky)
 			k->busy_ns += dt;
 		}
 		k->t_ns = now;
-		k->load_Bps = k->new_load;
+		k->load_Bps = k->sum_Bps;       /* links outside L: their ends are in */
+	}
+	for (int32_t i = 0; i < net->n_l; i++) {
+		flow_link *k = &net->links[net->l[i]];
+		k->acc_Bps = 0;
+		k->mx_Bps = 0;
+		k->bcnt = 0;
+		k->bmin_new_Bps = INFINITY;
 	}
 	for (int32_t i = 0; i < net->n_dirty; i++)
 		net->links[net->dirty[i]].dirty = 0;
@@ -720,16 +823,56 @@ static void apply(flow_net *net, int sticky)
 			b &= b - 1;
 			flow_hot *h = &net->hot[f];
 			double nr = h->new_Bps, old = h->rate_Bps;
-			if (nr == old || (sticky && fabs(nr - old) <= FLOW_STICKY * old))
-				continue;
-			flow_cold *c = &net->cold[f];
-			c->left_bytes -= old * 1e-9 * (double)(now - c->t_ns);
-			if (c->left_bytes < 0)
-				c->left_bytes = 0;
-			c->t_ns = now;
-			h->rate_Bps = nr;
-			net->st.rerated++;
-			schedule_done(net, f);
+			if (nr != old && !(sticky && fabs(nr - old) <= FLOW_STICKY * old)) {
+				flow_cold *c = &net->cold[f];
+				c->left_bytes -= old * 1e-9 * (double)(now - c->t_ns);
+				if (c->left_bytes < 0)
+					c->left_bytes = 0;
+				c->t_ns = now;
+				h->rate_Bps = nr;
+				net->st.rerated++;
+				schedule_done(net, f);
+			}
+			double r = h->rate_Bps;
+			if (h->bott != h->new_bott) {
+				if (h->bott >= 0)
+					net->links[h->bott].nb--;
+				if (h->new_bott >= 0)
+					net->links[h->new_bott].nb++;
+				h->bott = h->new_bott;
+			}
+			if (h->bott >= 0) {
+				flow_link *k = &net->links[h->bott];
+				k->bcnt++;
+				if (r < k->bmin_new_Bps)
+					k->bmin_new_Bps = r;
+			}
+			const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+			for (int j = 0; j < h->hops; j++) {
+				flow_link *k = &net->links[p[j].link];
+				k->acc_Bps += r;
+				if (r > k->mx_Bps)
+					k->mx_Bps = r;
+			}
+		}
+	}
+	for (int32_t i = 0; i < net->n_l; i++) {
+		flow_link *k = &net->links[net->l[i]];
+		int all_r = k->nrt == k->n;
+		double sum = (all_r ? 0 : k->fixed_Bps) + k->acc_Bps;
+		k->sum_Bps = sum > 0 ? sum : 0;
+		k->load_Bps = k->sum_Bps;
+		double base = all_r ? 0 : k->scan_mark == e ? k->fixed_max_Bps : k->max_ub_Bps;
+		k->max_ub_Bps = base > k->mx_Bps ? base : k->mx_Bps;
+		/* Lower bound of the bottlenecked flows' rates: exact when R holds them
+		 * all, else the fixed ones' bound (exact if measure walked the list). */
+		if (k->nb == 0) {
+			k->bmin_Bps = INFINITY;
+		} else if (k->nb == k->bcnt) {
+			k->bmin_Bps = k->bmin_new_Bps;
+		} else {
+			double fixed = k->bscan_mark == e ? k->bmin_scan_Bps : k->bmin_Bps;
+			k->bmin_Bps = fixed < k->bmin_new_Bps ? fixed : k->bmin_new_Bps;
 		}
 	}
 }
