@@ -203,6 +203,7 @@ static double bench_churn(const bench_case *bc, flow_stats *delta, uint64_t *eve
 	delta->widened = b.widened - a.widened;
 	delta->solved_flows = b.solved_flows - a.solved_flows;
 	delta->rerated = b.rerated - a.rerated;
+	delta->rebottlenecked = b.rebottlenecked - a.rebottlenecked;
 	delta->started = b.started - a.started;
 	delta->finished = b.finished - a.finished;
 	*events = delta->started + delta->finished;
@@ -238,13 +239,14 @@ int main(int argc, char **argv)
 		double ev_us = bench_churn(bc, &d, &events);
 		printf("flow churn: in-flight=%d events=%llu us/event=%.2f target<=%.0f %s"
 		       " (per solve: %.1f flows solved, %.1f re-rated, %.2f rounds;"
-		       " %.1f%% widened to components)\n",
+		       " %.1f%% widened to components, %.2f kept by another bottleneck)\n",
 		       bc->flows, (unsigned long long)events, ev_us, bc->event_target_us,
 		       ev_us <= bc->event_target_us ? "met" : "NOT MET",
 		       (double)d.solved_flows / (double)d.solves,
 		       (double)d.rerated / (double)d.solves,
 		       (double)d.rounds / (double)d.solves,
-		       100.0 * (double)d.widened / (double)d.solves);
+		       100.0 * (double)d.widened / (double)d.solves,
+		       (double)d.rebottlenecked / (double)d.solves);
 		fflush(stdout);
 	}
 	return 0;

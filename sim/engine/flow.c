@@ -643,6 +643,49 @@ static void fill(flow_net *net)
 	}
 }
 
+/* If fixed flow f, no longer sure of its bottleneck li, has another link on its path
+ * that is full after this round and on which no flow is faster, makes that link its
+ * bottleneck and returns 1 (its rate is max-min fair as it stands); else returns 0.
+ * Reads L's links through the sums measure() gathered. */
+static int rebottleneck(flow_net *net, int32_t f, int32_t li)
+{
+	uint32_t e = net->epoch;
+	const flow_hot *h = &net->hot[f];
+	double r = h->rate_Bps;
+	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+	for (int j = 0; j < h->hops; j++) {
+		int32_t m = p[j].link;
+		flow_link *k = &net->links[m];
+		if (m == li)
+			continue;
+		double load, mx;
+		if (k->mark == e) {
+			load = k->fixed_Bps + k->acc_Bps;
+			mx = k->scan_mark == e ? k->fixed_max_Bps : k->max_ub_Bps;
+			if (k->mx_Bps > mx)
+				mx = k->mx_Bps;
+		} else {
+			load = k->sum_Bps;
+			mx = k->max_ub_Bps;
+		}
+		if (!(load >= k->cap_Bps * (1 - FLOW_TOL) && r >= mx * (1 - FLOW_TOL)))
+			continue;
+		flow_link *old = &net->links[li];
+		if (--old->nb == 0)
+			old->bmin_Bps = INFINITY;
+		k->nb++;
+		if (r < k->bmin_Bps)
+			k->bmin_Bps = r;
+		if (k->bscan_mark == e && r < k->bmin_scan_Bps)
+			k->bmin_scan_Bps = r;
+		net->hot[f].bott = m;
+		net->hot[f].new_bott = m;
+		net->st.rebottlenecked++;
+		return 1;
+	}
+	return 0;
+}
+
 /* Collects T = L + dirty links and, if `check`, finds the flows outside R that may no
  * longer be max-min fair: a fixed flow whose bottleneck is no longer full, or no
  * longer has it as the fastest (a fixed flow faster than R's flows where they froze
@@ -719,7 +762,7 @@ static int32_t measure(flow_net *net, int check)
 			if (h->mark == e || h->bott != li)
 				continue;
 			if (!saturated || h->rate_Bps < max_lim) {
-				if (h->mark != e + 1) {
+				if (h->mark != e + 1 && !rebottleneck(net, f, li)) {
 					h->mark = e + 1;
 					r_push(net, f);
 				}
