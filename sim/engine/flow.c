@@ -64,6 +64,7 @@ typedef struct {
 	/* Solver scratch, valid only when mark (L), tmark (T), frozen_mark or
 	 * scan_mark equals the epoch. */
 	uint32_t mark, tmark, frozen_mark, scan_mark, bscan_mark;
+	uint32_t smark;            /* in net->sl when equal to net->sepoch */
 	int32_t nr;                /* flows of R on it not yet frozen */
 	int32_t nrt;               /* flows of R on it */
 	int32_t nb_r;              /* flows of R whose (old) bott is this link */
@@ -106,6 +107,9 @@ typedef struct {
 	void *arg;
 	uint64_t data;
 	uint32_t gen;
+	uint32_t smark;            /* in S (touched by the solve running) when equal to
+	                            * net->sepoch */
+	double old_Bps;            /* its rate before the solve running, if in S */
 } flow_cold;
 
 /* A link (id >= 0) or the rate cap of flow -id - 1, keyed by the level at which it
@@ -144,7 +148,12 @@ struct flow_net {
 	int32_t n_t, t_cap;
 	heap_node *heap;
 	int32_t n_heap, heap_cap;
-	uint64_t *bits;            /* flow ids of R, to visit them in id order */
+	uint32_t sepoch;           /* solve number, for the S marks */
+	int32_t *sf;               /* S: flows whose rate the solve running may change */
+	int32_t n_sf, sf_cap;
+	int32_t *sl;               /* links whose load it may change (union of the T's) */
+	int32_t n_sl, sl_cap;
+	uint64_t *bits;            /* flow ids of S, to visit them in id order */
 	int32_t bits_cap;
 
 	flow_stats st;
@@ -196,6 +205,8 @@ void flow_net_free(flow_net *net)
 	free(net->t);
 	free(net->heap);
 	free(net->bits);
+	free(net->sf);
+	free(net->sl);
 	free(net);
 }
 
@@ -303,6 +314,8 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	c->arg = arg;
 	c->data = data;
 	c->lat_ns = 0;
+	c->smark = 0;
+	c->old_Bps = 0;
 	flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
 	for (int i = 0; i < hops; i++) {
 		flow_link *k = &net->links[path[i]];
@@ -716,6 +729,14 @@ static int32_t measure(flow_net *net, int check)
 			t_push(net, net->dirty[i]);
 		}
 	}
+	for (int32_t i = 0; i < net->n_t; i++) {
+		flow_link *k = &net->links[net->t[i]];
+		if (k->smark != net->sepoch) {
+			k->smark = net->sepoch;
+			GROW(net->sl, net->sl_cap, net->n_sl + 1);
+			net->sl[net->n_sl++] = net->t[i];
+		}
+	}
 	if (!check)
 		return 0;
 	for (int32_t i = 0; i < n0; i++) {
@@ -817,25 +838,30 @@ static void widen(flow_net *net)
 	next_epoch(net);
 }
 
-/* Brings T's links' byte and busy integrals up to now; gives R's flows their new
- * rates and bottlenecks in id order, rescheduling the completion of each one whose
- * rate changed (beyond FLOW_STICKY if `sticky`); then brings the aggregates of L's
- * links up to date from the rates given and installs the new loads. Clears the dirty
- * and fresh lists. */
-static void apply(flow_net *net, int sticky)
+/* Starts a new solve: S and its links empty, clearing all S marks when the solve
+ * number would wrap. */
+static void next_solve(flow_net *net)
 {
-	uint64_t now = sim_now(net->s);
-	uint32_t e = net->epoch;
-	for (int32_t i = 0; i < net->n_t; i++) {
-		flow_link *k = &net->links[net->t[i]];
-		uint64_t dt = now - k->t_ns;
-		if (k->load_Bps > 0) {
-			k->carried_bytes += k->load_Bps * 1e-9 * (double)dt;
-			k->busy_ns += dt;
-		}
-		k->t_ns = now;
-		k->load_Bps = k->sum_Bps;       /* links outside L: their ends are in */
+	if (net->sepoch == UINT32_MAX) {
+		for (int32_t i = 0; i < net->n_slots; i++)
+			net->cold[i].smark = 0;
+		for (int32_t i = 0; i < net->n_links; i++)
+			net->links[i].smark = 0;
+		net->sepoch = 0;
 	}
+	net->sepoch++;
+	net->n_sf = 0;
+	net->n_sl = 0;
+}
+
+/* Ends a round: R's flows (r[0 .. n_r), as fill() and measure() left them, less
+ * the n_added flows measure() appended) take their new rates and bottlenecks, and
+ * L's aggregates follow. A flow first touched in this solve joins S with its old
+ * rate. Later rounds hold these rates fixed like any other. */
+static void commit_round(flow_net *net, int32_t n_added)
+{
+	uint32_t e = net->epoch;
+	int32_t n = net->n_r - n_added;
 	for (int32_t i = 0; i < net->n_l; i++) {
 		flow_link *k = &net->links[net->l[i]];
 		k->acc_Bps = 0;
@@ -843,60 +869,37 @@ static void apply(flow_net *net, int sticky)
 		k->bcnt = 0;
 		k->bmin_new_Bps = INFINITY;
 	}
-	for (int32_t i = 0; i < net->n_dirty; i++)
-		net->links[net->dirty[i]].dirty = 0;
-	net->n_dirty = 0;
-	net->n_fresh = 0;
-
-	int32_t lo = INT32_MAX, hi = -1;
-	for (int32_t i = 0; i < net->n_r; i++) {
-		int32_t w = net->r[i] / 64;
-		lo = w < lo ? w : lo;
-		hi = w > hi ? w : hi;
-	}
-	GROW(net->bits, net->bits_cap, hi + 1);
-	if (hi >= lo)
-		memset(&net->bits[lo], 0, (size_t)(hi - lo + 1) * sizeof *net->bits);
-	for (int32_t i = 0; i < net->n_r; i++)
-		net->bits[net->r[i] / 64] |= (uint64_t)1 << (net->r[i] % 64);
-	for (int32_t w = lo; w <= hi; w++) {
-		uint64_t b = net->bits[w];
-		while (b) {
-			int32_t f = w * 64 + __builtin_ctzll(b);
-			b &= b - 1;
-			flow_hot *h = &net->hot[f];
-			double nr = h->new_Bps, old = h->rate_Bps;
-			if (nr != old && !(sticky && fabs(nr - old) <= FLOW_STICKY * old)) {
-				flow_cold *c = &net->cold[f];
-				c->left_bytes -= old * 1e-9 * (double)(now - c->t_ns);
-				if (c->left_bytes < 0)
-					c->left_bytes = 0;
-				c->t_ns = now;
-				h->rate_Bps = nr;
-				net->st.rerated++;
-				schedule_done(net, f);
-			}
-			double r = h->rate_Bps;
-			if (h->bott != h->new_bott) {
-				if (h->bott >= 0)
-					net->links[h->bott].nb--;
-				if (h->new_bott >= 0)
-					net->links[h->new_bott].nb++;
-				h->bott = h->new_bott;
-			}
-			if (h->bott >= 0) {
-				flow_link *k = &net->links[h->bott];
-				k->bcnt++;
-				if (r < k->bmin_new_Bps)
-					k->bmin_new_Bps = r;
-			}
-			const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
-			for (int j = 0; j < h->hops; j++) {
-				flow_link *k = &net->links[p[j].link];
-				k->acc_Bps += r;
-				if (r > k->mx_Bps)
-					k->mx_Bps = r;
-			}
+	for (int32_t i = 0; i < n; i++) {
+		int32_t f = net->r[i];
+		flow_hot *h = &net->hot[f];
+		flow_cold *c = &net->cold[f];
+		if (c->smark != net->sepoch) {
+			c->smark = net->sepoch;
+			c->old_Bps = h->rate_Bps;
+			GROW(net->sf, net->sf_cap, net->n_sf + 1);
+			net->sf[net->n_sf++] = f;
+		}
+		double r = h->new_Bps;
+		h->rate_Bps = r;
+		if (h->bott != h->new_bott) {
+			if (h->bott >= 0)
+				net->links[h->bott].nb--;
+			if (h->new_bott >= 0)
+				net->links[h->new_bott].nb++;
+			h->bott = h->new_bott;
+		}
+		if (h->bott >= 0) {
+			flow_link *k = &net->links[h->bott];
+			k->bcnt++;
+			if (r < k->bmin_new_Bps)
+				k->bmin_new_Bps = r;
+		}
+		const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+		for (int j = 0; j < h->hops; j++) {
+			flow_link *k = &net->links[p[j].link];
+			k->acc_Bps += r;
+			if (r > k->mx_Bps)
+				k->mx_Bps = r;
 		}
 	}
 	for (int32_t i = 0; i < net->n_l; i++) {
@@ -904,7 +907,6 @@ static void apply(flow_net *net, int sticky)
 		int all_r = k->nrt == k->n;
 		double sum = (all_r ? 0 : k->fixed_Bps) + k->acc_Bps;
 		k->sum_Bps = sum > 0 ? sum : 0;
-		k->load_Bps = k->sum_Bps;
 		double base = all_r ? 0 : k->scan_mark == e ? k->fixed_max_Bps : k->max_ub_Bps;
 		k->max_ub_Bps = base > k->mx_Bps ? base : k->mx_Bps;
 		/* Lower bound of the bottlenecked flows' rates: exact when R holds them
@@ -920,9 +922,83 @@ static void apply(flow_net *net, int sticky)
 	}
 }
 
+/* Ends the solve: brings the byte and busy integrals of the links it touched up to
+ * now at their old loads; then, in id order, reschedules the completion of each flow
+ * of S whose rate changed (unless `sticky` and by no more than FLOW_STICKY, when it
+ * keeps its old rate); then installs the links' new loads. Clears the dirty and
+ * fresh lists. */
+static void finish_solve(flow_net *net, int sticky)
+{
+	uint64_t now = sim_now(net->s);
+	for (int32_t i = 0; i < net->n_sl; i++) {
+		flow_link *k = &net->links[net->sl[i]];
+		uint64_t dt = now - k->t_ns;
+		if (k->load_Bps > 0) {
+			k->carried_bytes += k->load_Bps * 1e-9 * (double)dt;
+			k->busy_ns += dt;
+		}
+		k->t_ns = now;
+	}
+	for (int32_t i = 0; i < net->n_dirty; i++)
+		net->links[net->dirty[i]].dirty = 0;
+	net->n_dirty = 0;
+	net->n_fresh = 0;
+
+	int32_t lo = INT32_MAX, hi = -1;
+	for (int32_t i = 0; i < net->n_sf; i++) {
+		int32_t w = net->sf[i] / 64;
+		lo = w < lo ? w : lo;
+		hi = w > hi ? w : hi;
+	}
+	GROW(net->bits, net->bits_cap, hi + 1);
+	if (hi >= lo)
+		memset(&net->bits[lo], 0, (size_t)(hi - lo + 1) * sizeof *net->bits);
+	for (int32_t i = 0; i < net->n_sf; i++)
+		net->bits[net->sf[i] / 64] |= (uint64_t)1 << (net->sf[i] % 64);
+	for (int32_t w = lo; w <= hi; w++) {
+		uint64_t b = net->bits[w];
+		while (b) {
+			int32_t f = w * 64 + __builtin_ctzll(b);
+			b &= b - 1;
+			flow_hot *h = &net->hot[f];
+			flow_cold *c = &net->cold[f];
+			double nr = h->rate_Bps, old = c->old_Bps;
+			if (nr == old)
+				continue;
+			if (sticky && fabs(nr - old) <= FLOW_STICKY * old) {
+				/* Keep the old rate; the aggregates follow it. */
+				const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+				for (int j = 0; j < h->hops; j++) {
+					flow_link *k = &net->links[p[j].link];
+					k->sum_Bps += old - nr;
+					if (old > k->max_ub_Bps)
+						k->max_ub_Bps = old;
+				}
+				if (h->bott >= 0 && old < net->links[h->bott].bmin_Bps)
+					net->links[h->bott].bmin_Bps = old;
+				h->rate_Bps = old;
+				continue;
+			}
+			c->left_bytes -= old * 1e-9 * (double)(now - c->t_ns);
+			if (c->left_bytes < 0)
+				c->left_bytes = 0;
+			c->t_ns = now;
+			net->st.rerated++;
+			schedule_done(net, f);
+		}
+	}
+	for (int32_t i = 0; i < net->n_sl; i++) {
+		flow_link *k = &net->links[net->sl[i]];
+		if (k->sum_Bps < 0 || k->n == 0)
+			k->sum_Bps = 0;
+		k->load_Bps = k->sum_Bps;
+	}
+}
+
 /* The local solve described at the top of the file. */
 static void solve_local(flow_net *net)
 {
+	next_solve(net);
 	next_epoch(net);
 	uint32_t e = net->epoch;
 	net->n_r = 0;
@@ -932,6 +1008,8 @@ static void solve_local(flow_net *net)
 	}
 	for (int32_t i = 0; i < net->n_dirty; i++) {
 		const flow_link *k = &net->links[net->dirty[i]];
+		if (k->nb == 0)
+			continue;
 		for (int32_t j = 0; j < k->n; j++) {
 			int32_t f = k->list[j].flow;
 			if (net->hot[f].bott == net->dirty[i] && net->hot[f].mark != e) {
@@ -944,21 +1022,30 @@ static void solve_local(flow_net *net)
 		fill(net);
 		int32_t added = measure(net, 1);
 		net->st.rounds++;
-		net->st.solved_flows += (uint64_t)net->n_r - (uint64_t)(added > 0 ? added : 0);
-		if (added == 0)
+		if (added == 0) {
+			commit_round(net, 0);
+			net->st.solved_flows += (uint64_t)net->n_r;
 			break;
+		}
 		if (added < 0 || round + 1 >= FLOW_MAX_ROUNDS ||
-		    (int64_t)net->n_r * 2 > net->n_active) {
+		    ((int64_t)net->n_sf + net->n_r) * 2 > net->n_active) {
+			net->st.solved_flows += (uint64_t)(net->n_r - (added > 0 ? added : 0));
 			net->st.widened++;
 			widen(net);
 			fill(net);
 			measure(net, 0);
+			commit_round(net, 0);
 			net->st.solved_flows += (uint64_t)net->n_r;
 			break;
 		}
+		commit_round(net, added);
+		net->st.solved_flows += (uint64_t)(net->n_r - added);
+		/* The flows measure() added are the next round's R. */
+		memmove(net->r, net->r + net->n_r - added, (size_t)added * sizeof *net->r);
+		net->n_r = added;
 		next_epoch(net);
 	}
-	apply(net, 1);
+	finish_solve(net, 1);
 }
 
 static void flow_solve_ev(sim *s, void *arg, uint64_t data)
@@ -975,6 +1062,7 @@ static void flow_solve_ev(sim *s, void *arg, uint64_t data)
 
 void flow_net_solve_all(flow_net *net)
 {
+	next_solve(net);
 	next_epoch(net);
 	net->n_r = 0;
 	for (int32_t f = 0; f < net->n_slots; f++)
@@ -985,9 +1073,10 @@ void flow_net_solve_all(flow_net *net)
 	for (int32_t i = 0; i < net->n_links; i++)
 		mark_dirty(net, i);
 	measure(net, 0);
+	commit_round(net, 0);
 	net->st.full_solves++;
 	net->st.solved_flows += (uint64_t)net->n_r;
-	apply(net, 0);
+	finish_solve(net, 0);
 }
 
 /* ---- queries ------------------------------------------------------------------ */
