@@ -77,7 +77,8 @@ typedef struct {
 	double mx_Bps;             /* measure/apply: max of R's rates */
 	double bmin_scan_Bps;      /* measure: min rate of fixed flows with bott here */
 	double bmin_new_Bps;       /* apply: min rate of R's flows with bott here */
-	int32_t bcnt;              /* apply: R's flows with bott here */
+	int32_t bcnt;              /* commit: R's flows with bott here */
+	int32_t hpos;              /* fill: index in net->lh, -1 if not there */
 } flow_link;
 
 /* The per-flow fields the solver reads, packed into one 32-byte record. */
@@ -146,8 +147,10 @@ struct flow_net {
 	int32_t n_l, l_cap;
 	int32_t *t;                /* links whose load may change */
 	int32_t n_t, t_cap;
-	heap_node *heap;
+	heap_node *heap;           /* fill: the capped flows of R, by cap */
 	int32_t n_heap, heap_cap;
+	heap_node *lh;             /* fill: L's links, by share (indexed by hpos) */
+	int32_t n_lh, lh_cap;
 	uint32_t sepoch;           /* solve number, for the S marks */
 	int32_t *sf;               /* S: flows whose rate the solve running may change */
 	int32_t n_sf, sf_cap;
@@ -204,6 +207,7 @@ void flow_net_free(flow_net *net)
 	free(net->l);
 	free(net->t);
 	free(net->heap);
+	free(net->lh);
 	free(net->bits);
 	free(net->sf);
 	free(net->sl);
@@ -444,6 +448,78 @@ static void heap_pop(flow_net *net)
 	heap_sift_down(net->heap, net->n_heap, 0);
 }
 
+/* The link heap: 4-ary, keyed by (share lower bound, link id), each link at most
+ * once, its index kept in hpos so a key can move in place. */
+static int lh_less(const heap_node *a, const heap_node *b)
+{
+	return a->key < b->key || (a->key == b->key && a->id < b->id);
+}
+
+static void lh_set(flow_net *net, int32_t i, heap_node x)
+{
+	net->lh[i] = x;
+	net->links[x.id].hpos = i;
+}
+
+static void lh_up(flow_net *net, int32_t i)
+{
+	heap_node x = net->lh[i];
+	while (i > 0) {
+		int32_t p = (i - 1) / 4;
+		if (!lh_less(&x, &net->lh[p]))
+			break;
+		lh_set(net, i, net->lh[p]);
+		i = p;
+	}
+	lh_set(net, i, x);
+}
+
+static void lh_down(flow_net *net, int32_t i)
+{
+	heap_node *h = net->lh;
+	int32_t n = net->n_lh;
+	heap_node x = h[i];
+	for (;;) {
+		int32_t c = 4 * i + 1;
+		if (c >= n)
+			break;
+		int32_t end = c + 4 < n ? c + 4 : n, m = c;
+		for (int32_t j = c + 1; j < end; j++)
+			if (lh_less(&h[j], &h[m]))
+				m = j;
+		if (!lh_less(&h[m], &x))
+			break;
+		lh_set(net, i, h[m]);
+		i = m;
+	}
+	lh_set(net, i, x);
+}
+
+/* Puts link li in the heap with key `key`, or lowers its key to `key` if it is
+ * there with a higher one. */
+static void lh_offer(flow_net *net, int32_t li, double key)
+{
+	flow_link *k = &net->links[li];
+	if (k->hpos < 0) {
+		GROW(net->lh, net->lh_cap, net->n_lh + 1);
+		k->hpos = net->n_lh++;
+		net->lh[k->hpos] = (heap_node){ key, li };
+		lh_up(net, k->hpos);
+	} else if (key < net->lh[k->hpos].key) {
+		net->lh[k->hpos].key = key;
+		lh_up(net, k->hpos);
+	}
+}
+
+static void lh_pop(flow_net *net)
+{
+	net->links[net->lh[0].id].hpos = -1;
+	if (--net->n_lh > 0) {
+		net->lh[0] = net->lh[net->n_lh];
+		lh_down(net, 0);
+	}
+}
+
 static void r_push(flow_net *net, int32_t f)
 {
 	GROW(net->r, net->r_cap, net->n_r + 1);
@@ -499,6 +575,7 @@ static void link_open(flow_net *net, int32_t li)
 	k->nr = 0;
 	k->nrt = 0;
 	k->rhead = -1;
+	k->hpos = -1;
 	k->fixed_Bps = k->sum_Bps;
 	l_push(net, li);
 }
@@ -542,7 +619,7 @@ static void unfix(flow_net *net, int32_t g)
 		flow_link *k = &net->links[p[j].link];
 		if (k->nrt == 1)          /* new in L */
 			k->rem_Bps = k->cap_Bps - k->fixed_Bps;
-		heap_push(net, share_of(k), p[j].link);
+		lh_offer(net, p[j].link, share_of(k));
 	}
 	if (net->cold[g].cap_Bps > 0)
 		heap_push(net, net->cold[g].cap_Bps, -g - 1);
@@ -584,39 +661,44 @@ static void fill(flow_net *net)
 	}
 	net->n_l = 0;
 	net->n_heap = 0;
+	net->n_lh = 0;
 	for (int32_t i = 0; i < net->n_r; i++) {
 		int32_t f = net->r[i];
 		r_link(net, f);
 		if (net->cold[f].cap_Bps > 0)
 			heap_append(net, net->cold[f].cap_Bps, -f - 1);
 	}
+	GROW(net->lh, net->lh_cap, net->n_l);
 	for (int32_t i = 0; i < net->n_l; i++) {
 		flow_link *k = &net->links[net->l[i]];
 		k->rem_Bps = k->cap_Bps - k->fixed_Bps;
-		heap_append(net, share_of(k), net->l[i]);
+		lh_set(net, i, (heap_node){ share_of(k), net->l[i] });
 	}
+	net->n_lh = net->n_l;
 	for (int32_t i = net->n_heap / 2 - 1; i >= 0; i--)
 		heap_sift_down(net->heap, net->n_heap, i);
-	while (net->n_heap > 0) {
-		heap_node *root = &net->heap[0];
-		if (root->id < 0) {
-			int32_t f = -root->id - 1;
-			double cap = root->key;
+	for (int32_t i = (net->n_lh - 2) / 4; i >= 0 && net->n_lh > 1; i--)
+		lh_down(net, i);
+	while (net->n_lh > 0 || net->n_heap > 0) {
+		if (net->n_heap > 0 && (net->n_lh == 0 || net->heap[0].key <= net->lh[0].key)) {
+			int32_t f = -net->heap[0].id - 1;
+			double cap = net->heap[0].key;
 			heap_pop(net);
 			if (net->hot[f].new_Bps < 0)
 				freeze(net, f, cap, FLOW_BOTT_CAP);
 			continue;
 		}
+		heap_node *root = &net->lh[0];
 		int32_t li = root->id;
 		flow_link *k = &net->links[li];
 		if (k->nr == 0) {
-			heap_pop(net);
+			lh_pop(net);
 			continue;
 		}
 		double share = share_of(k);
 		if (share > root->key) {
 			root->key = share;
-			heap_sift_down(net->heap, net->n_heap, 0);
+			lh_down(net, 0);
 			continue;
 		}
 		/* Fixed flows faster than this level must come down with it. */
@@ -652,7 +734,7 @@ static void fill(flow_net *net)
 				freeze(net, f, share, li);
 		}
 		k->rem_Bps = 0;
-		heap_pop(net);
+		lh_pop(net);
 	}
 }
 
