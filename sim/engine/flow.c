@@ -5,8 +5,9 @@
  * flows as they were at the last solve, and each flow on a link knows its bottleneck
  * (`bott`: the link it was frozen at, FLOW_BOTT_CAP if frozen at its own cap). A
  * link's `load` is the sum of its flows' rates as of the last solve that touched it.
- * A flow's completion event carries its generation; any change of rate or its end
- * bumps the generation, so older events are ignored when they fire.
+ * Completions wait in the network's own heap, keyed by (time, order scheduled), a
+ * re-rated flow's entry moving in place; the engine holds one event for the
+ * earliest (a stale one, left when an earlier completion arrived, finds nothing).
  *
  * How a solve stays local. The changed links D (flows started or ended there) seed a
  * set R: the new flows and the flows bottlenecked on a D link. A round re-solves R by
@@ -107,11 +108,18 @@ typedef struct {
 	sim_handler done;
 	void *arg;
 	uint64_t data;
-	uint32_t gen;
+	int32_t cpos;              /* index in net->ch, -1 if not there */
 	uint32_t smark;            /* in S (touched by the solve running) when equal to
 	                            * net->sepoch */
 	double old_Bps;            /* its rate before the solve running, if in S */
 } flow_cold;
+
+/* A flow's completion: at t_ns, ties broken by the order of scheduling. */
+typedef struct {
+	uint64_t t_ns;
+	uint64_t seq;
+	int32_t flow;
+} done_node;
 
 /* A link (id >= 0) or the rate cap of flow -id - 1, keyed by the level at which it
  * binds (for a link, a lower bound of it). */
@@ -149,6 +157,11 @@ struct flow_net {
 	int32_t n_t, t_cap;
 	heap_node *heap;           /* fill: the capped flows of R, by cap */
 	int32_t n_heap, heap_cap;
+	done_node *ch;             /* completions of the active flows, earliest first */
+	int32_t n_ch, ch_cap;
+	uint64_t ch_seq;           /* completions scheduled so far: the tie-break */
+	uint64_t ev_t;             /* time of the earliest engine event pending for ch
+	                            * (UINT64_MAX if none) */
 	heap_node *lh;             /* fill: L's links, by share (indexed by hpos) */
 	int32_t n_lh, lh_cap;
 	uint32_t sepoch;           /* solve number, for the S marks */
@@ -187,6 +200,7 @@ flow_net *flow_net_new(sim *s)
 	flow_net *net = pool_xrealloc(NULL, sizeof *net);
 	memset(net, 0, sizeof *net);
 	net->s = s;
+	net->ev_t = UINT64_MAX;
 	return net;
 }
 
@@ -208,6 +222,7 @@ void flow_net_free(flow_net *net)
 	free(net->t);
 	free(net->heap);
 	free(net->lh);
+	free(net->ch);
 	free(net->bits);
 	free(net->sf);
 	free(net->sl);
@@ -251,8 +266,79 @@ static void want_solve(flow_net *net)
 	sim_at(net->s, sim_now(net->s), flow_solve_ev, net, 0);
 }
 
-/* Schedules flow f's completion from now at its current rate, under a new
- * generation. */
+/* ---- the completion heap (4-ary, indexed by flow_cold.cpos) -------------------- */
+
+static int ch_less(const done_node *a, const done_node *b)
+{
+	return a->t_ns < b->t_ns || (a->t_ns == b->t_ns && a->seq < b->seq);
+}
+
+static void ch_set(flow_net *net, int32_t i, done_node x)
+{
+	net->ch[i] = x;
+	net->cold[x.flow].cpos = i;
+}
+
+static void ch_up(flow_net *net, int32_t i)
+{
+	done_node x = net->ch[i];
+	while (i > 0) {
+		int32_t p = (i - 1) / 4;
+		if (!ch_less(&x, &net->ch[p]))
+			break;
+		ch_set(net, i, net->ch[p]);
+		i = p;
+	}
+	ch_set(net, i, x);
+}
+
+static void ch_down(flow_net *net, int32_t i)
+{
+	done_node *h = net->ch;
+	int32_t n = net->n_ch;
+	done_node x = h[i];
+	for (;;) {
+		int32_t c = 4 * i + 1;
+		if (c >= n)
+			break;
+		int32_t end = c + 4 < n ? c + 4 : n, m = c;
+		for (int32_t j = c + 1; j < end; j++)
+			if (ch_less(&h[j], &h[m]))
+				m = j;
+		if (!ch_less(&h[m], &x))
+			break;
+		ch_set(net, i, h[m]);
+		i = m;
+	}
+	ch_set(net, i, x);
+}
+
+/* Removes entry i, marking its flow as not in the heap. */
+static void ch_remove(flow_net *net, int32_t i)
+{
+	net->cold[net->ch[i].flow].cpos = -1;
+	if (--net->n_ch == i)
+		return;
+	done_node last = net->ch[net->n_ch];
+	int up = ch_less(&last, &net->ch[i]);
+	ch_set(net, i, last);
+	if (up)
+		ch_up(net, i);
+	else
+		ch_down(net, i);
+}
+
+/* Makes sure an engine event is pending at or before the earliest completion. */
+static void ch_arm(flow_net *net)
+{
+	if (net->n_ch > 0 && net->ch[0].t_ns < net->ev_t) {
+		net->ev_t = net->ch[0].t_ns;
+		sim_at(net->s, net->ev_t, flow_done_ev, net, net->ev_t);
+	}
+}
+
+/* Schedules flow f's completion from now at its current rate, replacing the one it
+ * had (it then ranks as scheduled last among completions at the same time). */
 static void schedule_done(flow_net *net, int32_t f)
 {
 	flow_cold *c = &net->cold[f];
@@ -261,8 +347,21 @@ static void schedule_done(flow_net *net, int32_t f)
 	uint64_t dt = ns < 1.8e19 ? (uint64_t)llround(ns) : UINT64_MAX;
 	if (dt > UINT64_MAX - now)
 		dt = UINT64_MAX - now;
-	c->gen++;
-	sim_at(net->s, now + dt, flow_done_ev, net, (uint64_t)c->gen << 32 | (uint32_t)f);
+	done_node x = { now + dt, net->ch_seq++, f };
+	if (c->cpos < 0) {
+		GROW(net->ch, net->ch_cap, net->n_ch + 1);
+		c->cpos = net->n_ch++;
+		net->ch[c->cpos] = x;
+		ch_up(net, c->cpos);
+	} else {
+		int up = ch_less(&x, &net->ch[c->cpos]);
+		net->ch[c->cpos] = x;
+		if (up)
+			ch_up(net, c->cpos);
+		else
+			ch_down(net, c->cpos);
+	}
+	ch_arm(net);
 }
 
 int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
@@ -301,7 +400,7 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 		}
 		f = net->n_slots++;
 		net->hot[f].mark = 0;
-		net->cold[f].gen = 0;
+		net->cold[f].cpos = -1;
 	}
 	flow_hot *h = &net->hot[f];
 	flow_cold *c = &net->cold[f];
@@ -320,6 +419,7 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	c->lat_ns = 0;
 	c->smark = 0;
 	c->old_Bps = 0;
+	c->cpos = -1;
 	flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
 	for (int i = 0; i < hops; i++) {
 		flow_link *k = &net->links[path[i]];
@@ -348,13 +448,11 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	return 0;
 }
 
-static void flow_done_ev(sim *s, void *arg, uint64_t data)
+/* Ends active flow f now (its completion already out of the heap): frees its links,
+ * asks for a solve, and calls or schedules its done handler. */
+static void flow_end(flow_net *net, int32_t f)
 {
-	flow_net *net = arg;
-	int32_t f = (int32_t)(uint32_t)data;
-	uint32_t gen = (uint32_t)(data >> 32);
-	if (f >= net->n_slots || !net->hot[f].active || net->cold[f].gen != gen)
-		return;
+	sim *s = net->s;
 	flow_hot *h = &net->hot[f];
 	flow_cold *c = &net->cold[f];
 	flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
@@ -379,7 +477,6 @@ static void flow_done_ev(sim *s, void *arg, uint64_t data)
 	h->active = 0;
 	h->rate_Bps = 0;
 	c->left_bytes = 0;
-	c->gen++;
 	net->free_ids[net->n_free++] = f;
 	net->n_active--;
 	net->st.finished++;
@@ -393,6 +490,22 @@ static void flow_done_ev(sim *s, void *arg, uint64_t data)
 		done(s, done_arg, done_data);
 	else
 		sim_after(s, lat, done, done_arg, done_data);
+}
+
+/* The engine event for the earliest completion: ends every flow due by now, in
+ * (time, order scheduled) order, then arms the event for the next. */
+static void flow_done_ev(sim *s, void *arg, uint64_t data)
+{
+	flow_net *net = arg;
+	uint64_t now = sim_now(s);
+	if (data == net->ev_t)
+		net->ev_t = UINT64_MAX;
+	while (net->n_ch > 0 && net->ch[0].t_ns <= now) {
+		int32_t f = net->ch[0].flow;
+		ch_remove(net, 0);
+		flow_end(net, f);
+	}
+	ch_arm(net);
 }
 
 /* ---- progressive filling ------------------------------------------------------ */
