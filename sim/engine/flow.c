@@ -151,6 +151,7 @@ struct flow_net {
 	uint32_t epoch;
 	int32_t *r;                /* flows being solved */
 	int32_t n_r, r_cap;
+	int32_t n_unfrozen;        /* fill: flows of R not yet frozen */
 	int32_t *l;                /* their links */
 	int32_t n_l, l_cap;
 	int32_t *t;                /* links whose load may change */
@@ -721,6 +722,7 @@ static void unfix(flow_net *net, int32_t g)
 	h->mark = e;
 	h->new_Bps = -1;
 	r_push(net, g);
+	net->n_unfrozen++;
 	const flow_hop *p = &net->path[(size_t)g * FLOW_MAX_HOPS];
 	for (int j = 0; j < h->hops; j++) {
 		flow_link *k = &net->links[p[j].link];
@@ -743,6 +745,7 @@ static void freeze(flow_net *net, int32_t f, double rate, int32_t bott)
 	flow_hot *h = &net->hot[f];
 	h->new_Bps = rate;
 	h->new_bott = bott;
+	net->n_unfrozen--;
 	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
 	for (int j = 0; j < h->hops; j++) {
 		flow_link *k = &net->links[p[j].link];
@@ -775,6 +778,7 @@ static void fill(flow_net *net)
 	net->n_l = 0;
 	net->n_heap = 0;
 	net->n_lh = 0;
+	net->n_unfrozen = net->n_r;
 	for (int32_t i = 0; i < net->n_r; i++) {
 		int32_t f = net->r[i];
 		r_link(net, f);
@@ -792,7 +796,8 @@ static void fill(flow_net *net)
 		heap_sift_down(net->heap, net->n_heap, i);
 	for (int32_t i = (net->n_lh - 2) / 4; i >= 0 && net->n_lh > 1; i--)
 		lh_down(net, i);
-	while (net->n_lh > 0 || net->n_heap > 0) {
+	/* Links left when every flow has frozen fill no further. */
+	while (net->n_unfrozen > 0 && (net->n_lh > 0 || net->n_heap > 0)) {
 		if (net->n_heap > 0 && (net->n_lh == 0 || net->heap[0].key <= net->lh[0].key)) {
 			int32_t f = -net->heap[0].id - 1;
 			double cap = net->heap[0].key;
