@@ -625,13 +625,19 @@ static void lh_offer(flow_net *net, int32_t li, double key)
 	}
 }
 
-static void lh_pop(flow_net *net)
+/* Takes entry i out of the heap. */
+static void lh_remove(flow_net *net, int32_t i)
 {
-	net->links[net->lh[0].id].hpos = -1;
-	if (--net->n_lh > 0) {
-		net->lh[0] = net->lh[net->n_lh];
-		lh_down(net, 0);
-	}
+	net->links[net->lh[i].id].hpos = -1;
+	if (--net->n_lh == i)
+		return;
+	heap_node last = net->lh[net->n_lh];
+	int up = lh_less(&last, &net->lh[i]);
+	lh_set(net, i, last);
+	if (up)
+		lh_up(net, i);
+	else
+		lh_down(net, i);
 }
 
 static void r_push(flow_net *net, int32_t f)
@@ -750,7 +756,10 @@ static void freeze(flow_net *net, int32_t f, double rate, int32_t bott)
 	for (int j = 0; j < h->hops; j++) {
 		flow_link *k = &net->links[p[j].link];
 		k->rem_Bps -= rate;
-		k->nr--;
+		/* A link none of whose flows is left to freeze leaves the heap (most
+		 * entries sit near the leaves, so this is cheaper than a pop). */
+		if (--k->nr == 0 && k->hpos >= 0)
+			lh_remove(net, k->hpos);
 	}
 }
 
@@ -810,7 +819,7 @@ static void fill(flow_net *net)
 		int32_t li = root->id;
 		flow_link *k = &net->links[li];
 		if (k->nr == 0) {
-			lh_pop(net);
+			lh_remove(net, 0);
 			continue;
 		}
 		double share = share_of(k);
@@ -845,6 +854,7 @@ static void fill(flow_net *net)
 		}
 		k->share_Bps = share;
 		k->frozen_mark = e;
+		lh_remove(net, 0);
 		for (int32_t x = k->rhead; x >= 0 && k->nr > 0;) {
 			int32_t f = x / FLOW_MAX_HOPS;
 			x = net->path[x].rnext;
@@ -852,7 +862,6 @@ static void fill(flow_net *net)
 				freeze(net, f, share, li);
 		}
 		k->rem_Bps = 0;
-		lh_pop(net);
 	}
 }
 
@@ -920,6 +929,8 @@ static int32_t measure(flow_net *net, int check)
 		k->acc_Bps = 0;
 		k->mx_Bps = 0;
 		k->nb_r = 0;
+		k->bcnt = 0;
+		k->bmin_new_Bps = INFINITY;
 		t_push(net, net->l[i]);
 	}
 	for (int32_t i = 0; i < net->n_dirty; i++) {
@@ -937,13 +948,11 @@ static int32_t measure(flow_net *net, int check)
 			net->sl[net->n_sl++] = net->t[i];
 		}
 	}
-	if (!check)
-		return 0;
 	for (int32_t i = 0; i < n0; i++) {
 		int32_t f = net->r[i];
 		const flow_hot *h = &net->hot[f];
 		double r = h->new_Bps;
-		if (!(r > 0))
+		if (!(r > 0) && check)
 			return -1;
 		const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
 		for (int j = 0; j < h->hops; j++) {
@@ -954,7 +963,15 @@ static int32_t measure(flow_net *net, int check)
 		}
 		if (h->bott >= 0)
 			net->links[h->bott].nb_r++;
+		if (h->new_bott >= 0) {
+			flow_link *k = &net->links[h->new_bott];
+			k->bcnt++;
+			if (r < k->bmin_new_Bps)
+				k->bmin_new_Bps = r;
+		}
 	}
+	if (!check)
+		return 0;
 	for (int32_t i = 0; i < net->n_l; i++) {
 		int32_t li = net->l[i];
 		flow_link *k = &net->links[li];
@@ -1056,19 +1073,12 @@ static void next_solve(flow_net *net)
 
 /* Ends a round: R's flows (r[0 .. n_r), as fill() and measure() left them, less
  * the n_added flows measure() appended) take their new rates and bottlenecks, and
- * L's aggregates follow. A flow first touched in this solve joins S with its old
+ * L's aggregates follow (from the sums over R that measure() gathered). A flow first touched in this solve joins S with its old
  * rate. Later rounds hold these rates fixed like any other. */
 static void commit_round(flow_net *net, int32_t n_added)
 {
 	uint32_t e = net->epoch;
 	int32_t n = net->n_r - n_added;
-	for (int32_t i = 0; i < net->n_l; i++) {
-		flow_link *k = &net->links[net->l[i]];
-		k->acc_Bps = 0;
-		k->mx_Bps = 0;
-		k->bcnt = 0;
-		k->bmin_new_Bps = INFINITY;
-	}
 	for (int32_t i = 0; i < n; i++) {
 		int32_t f = net->r[i];
 		flow_hot *h = &net->hot[f];
@@ -1079,27 +1089,13 @@ static void commit_round(flow_net *net, int32_t n_added)
 			GROW(net->sf, net->sf_cap, net->n_sf + 1);
 			net->sf[net->n_sf++] = f;
 		}
-		double r = h->new_Bps;
-		h->rate_Bps = r;
+		h->rate_Bps = h->new_Bps;
 		if (h->bott != h->new_bott) {
 			if (h->bott >= 0)
 				net->links[h->bott].nb--;
 			if (h->new_bott >= 0)
 				net->links[h->new_bott].nb++;
 			h->bott = h->new_bott;
-		}
-		if (h->bott >= 0) {
-			flow_link *k = &net->links[h->bott];
-			k->bcnt++;
-			if (r < k->bmin_new_Bps)
-				k->bmin_new_Bps = r;
-		}
-		const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
-		for (int j = 0; j < h->hops; j++) {
-			flow_link *k = &net->links[p[j].link];
-			k->acc_Bps += r;
-			if (r > k->mx_Bps)
-				k->mx_Bps = r;
 		}
 	}
 	for (int32_t i = 0; i < net->n_l; i++) {
