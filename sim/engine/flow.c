@@ -33,6 +33,9 @@
 #define FLOW_BOTT_CAP (-1)         /* frozen at its own rate cap */
 #define FLOW_BOTT_NONE (-2)        /* not solved yet */
 
+#define FLOW_ACTIVE 1
+#define FLOW_CAPPED 2              /* saves the solver a look at flow_cold */
+
 /* Relative slack of the bottleneck checks; rounding in a solve is ~1e-14. */
 #define FLOW_TOL 1e-10
 /* An incremental solve keeps a flow's old rate if the new one is this close, so
@@ -90,7 +93,7 @@ typedef struct {
 	uint32_t mark;             /* in R when equal to the epoch */
 	int32_t new_bott;          /* solver: where it froze */
 	int16_t hops;
-	int16_t active;
+	int16_t active;            /* FLOW_ACTIVE, plus FLOW_CAPPED if it has a cap */
 } flow_hot;
 
 typedef struct {
@@ -410,7 +413,7 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	h->bott = FLOW_BOTT_NONE;
 	h->new_bott = FLOW_BOTT_NONE;
 	h->hops = (int16_t)hops;
-	h->active = 1;
+	h->active = (int16_t)(FLOW_ACTIVE | (cap_Bps > 0 ? FLOW_CAPPED : 0));
 	c->left_bytes = bytes;
 	c->cap_Bps = cap_Bps;
 	c->t_ns = sim_now(net->s);
@@ -742,7 +745,7 @@ static void unfix(flow_net *net, int32_t g)
 			k->rem_Bps = k->cap_Bps - k->fixed_Bps;
 		lh_offer(net, p[j].link, share_of(k));
 	}
-	if (net->cold[g].cap_Bps > 0)
+	if (h->active & FLOW_CAPPED)
 		heap_push(net, net->cold[g].cap_Bps, -g - 1);
 }
 
@@ -791,7 +794,7 @@ static void fill(flow_net *net)
 	for (int32_t i = 0; i < net->n_r; i++) {
 		int32_t f = net->r[i];
 		r_link(net, f);
-		if (net->cold[f].cap_Bps > 0)
+		if (net->hot[f].active & FLOW_CAPPED)
 			heap_append(net, net->cold[f].cap_Bps, -f - 1);
 	}
 	GROW(net->lh, net->lh_cap, net->n_l);
