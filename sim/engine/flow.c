@@ -50,39 +50,43 @@ typedef struct {
 } link_entry;
 
 typedef struct {
+	/* What a fill reads and writes, in the first cache line. */
 	double cap_Bps;
+	double rem_Bps;            /* solver: capacity not yet given out */
+	double fixed_Bps;          /* solver: sum of the rates of the flows not in R */
+	double sum_Bps;            /* sum of the rates of its flows (0 exactly when
+	                            * n == 0), kept up to date by every change */
+	int32_t nr;                /* solver: flows of R on it not yet frozen */
+	int32_t nrt;               /* solver: flows of R on it */
+	uint32_t mark;             /* in L when equal to the epoch */
+	int32_t hpos;              /* fill: index in net->lh, -1 if not there */
+	int32_t rhead;             /* solver: R's hops on it, a list through
+	                            * flow_hop.rnext */
+	int32_t n;                 /* its active flows */
+	link_entry *list;          /* them, in no particular order */
+	/* More aggregates over its flows, so a solve reads a link without walking its
+	 * list, and solver scratch valid when the named mark equals the epoch. */
+	double max_ub_Bps;         /* an upper bound of their rates */
+	double bmin_Bps;           /* a lower bound of the rates of those with bott here */
+	double fixed_max_Bps;      /* max rate of the flows not in R (scan_mark) */
+	double acc_Bps;            /* measure/commit: sum of R's new rates */
+	double mx_Bps;             /* measure/commit: max of R's new rates */
+	double bmin_scan_Bps;      /* min rate of fixed flows with bott here (bscan_mark) */
+	double bmin_new_Bps;       /* min new rate of R's flows with bott here */
+	int32_t nb;                /* flows whose bott is this link */
+	int32_t nb_r;              /* measure: flows of R whose old bott is this link */
+	int32_t bcnt;              /* measure/commit: R's flows with new bott here */
+	uint32_t tmark;            /* in T when equal to the epoch */
+	uint32_t scan_mark, bscan_mark;
+	uint32_t smark;            /* in net->sl when equal to net->sepoch */
+	int32_t dirty;             /* in net->dirty */
+	int32_t list_cap;
+	/* Counters, brought up to date at the solves that touch it. */
 	double load_Bps;           /* sum of the rates of its flows, as of t_ns */
 	double carried_bytes;      /* integral of load up to t_ns */
 	uint64_t busy_ns;          /* time with load > 0 up to t_ns */
 	uint64_t t_ns;
 	uint64_t lat_ns;
-	link_entry *list;          /* its active flows, in no particular order */
-	int32_t n, list_cap;
-	int32_t dirty;             /* in net->dirty */
-	/* Aggregates over the flows on the list, kept up to date by every change, so a
-	 * solve reads a link without walking its list. */
-	double sum_Bps;            /* sum of their rates (0 exactly when n == 0) */
-	double max_ub_Bps;         /* an upper bound of their rates */
-	double bmin_Bps;           /* a lower bound of the rates of those with bott here */
-	int32_t nb;                /* flows whose bott is this link */
-	/* Solver scratch, valid only when mark (L), tmark (T), frozen_mark or
-	 * scan_mark equals the epoch. */
-	uint32_t mark, tmark, frozen_mark, scan_mark, bscan_mark;
-	uint32_t smark;            /* in net->sl when equal to net->sepoch */
-	int32_t nr;                /* flows of R on it not yet frozen */
-	int32_t nrt;               /* flows of R on it */
-	int32_t nb_r;              /* flows of R whose (old) bott is this link */
-	int32_t rhead;             /* R's hops on it: a list through flow_hop.rnext */
-	double rem_Bps;            /* capacity not yet given out */
-	double share_Bps;          /* rate at which R's flows were frozen here */
-	double fixed_Bps;          /* sum of the rates of the flows not in R */
-	double fixed_max_Bps;      /* max rate of the flows not in R (if scan_mark) */
-	double acc_Bps;            /* measure/apply: sum of R's rates */
-	double mx_Bps;             /* measure/apply: max of R's rates */
-	double bmin_scan_Bps;      /* measure: min rate of fixed flows with bott here */
-	double bmin_new_Bps;       /* apply: min rate of R's flows with bott here */
-	int32_t bcnt;              /* commit: R's flows with bott here */
-	int32_t hpos;              /* fill: index in net->lh, -1 if not there */
 } flow_link;
 
 /* The per-flow fields the solver reads, packed into one 32-byte record. */
@@ -670,7 +674,6 @@ static void next_epoch(flow_net *net)
 		for (int32_t i = 0; i < net->n_links; i++) {
 			net->links[i].mark = 0;
 			net->links[i].tmark = 0;
-			net->links[i].frozen_mark = 0;
 			net->links[i].scan_mark = 0;
 			net->links[i].bscan_mark = 0;
 		}
@@ -769,7 +772,7 @@ static void freeze(flow_net *net, int32_t f, double rate, int32_t bott)
 /* Progressive filling of R (listed in r[]) with the other flows' rates fixed, except
  * that a fixed flow found faster than the level at which one of its links fills is
  * moved into R (it must slow down). Collects R's links into l[]; writes new_Bps and
- * new_bott of R's flows, and share_Bps/frozen_mark of the links where some froze.
+ * new_bott of R's flows.
  *
  * A link's fixed load is its aggregate sum less R's old rates, so no link list is
  * walked except where a fixed flow may be faster than the level (max_ub_Bps says
@@ -855,8 +858,6 @@ static void fill(flow_net *net)
 			if (pulled)
 				continue;
 		}
-		k->share_Bps = share;
-		k->frozen_mark = e;
 		lh_remove(net, 0);
 		for (int32_t x = k->rhead; x >= 0 && k->nr > 0;) {
 			int32_t f = x / FLOW_MAX_HOPS;
