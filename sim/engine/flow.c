@@ -12,15 +12,25 @@
  * How a solve stays local. The changed links D (flows started or ended there) seed a
  * set R: the new flows and the flows bottlenecked on a D link. A round re-solves R by
  * progressive filling over R's links, each link's capacity reduced by the rates of the
- * flows not in R, which stay fixed. The result is the max-min allocation of the whole
- * network exactly when every flow still has a bottleneck (a saturated link on which
- * it is the fastest): R's flows do by construction unless a fixed flow on their
- * bottleneck is faster, and a fixed flow can lose its bottleneck only if that link is
- * in T = D + R's links. A round checks just those, adds the flows that fail to R and
- * goes again; after a few rounds it widens R to the connected components of D and
- * solves them outright. Loops that decide anything visible (tie-breaks between
- * equally loaded links, the order in which completions are scheduled) run by id;
- * other loops follow link-list order, which depends only on the calls made. */
+ * flows not in R, which stay fixed; a fixed flow found faster than the level at which
+ * one of its links fills joins R there. The result is the max-min allocation of the
+ * whole network exactly when every flow has a bottleneck (a saturated link on which
+ * it is the fastest): R's flows do by construction, and a fixed flow can lose its
+ * bottleneck only if that link is in T = D + R's links. A round checks just those
+ * (a flow with another full link where it is fastest just takes that one as its
+ * bottleneck), gives R its rates, and the next round re-solves only the flows that
+ * failed, holding every other rate, this round's included, fixed. Rates reach the
+ * completion heap once, at the end, for the flows whose rate changed over the whole
+ * solve (S). After FLOW_MAX_ROUNDS rounds, or once S would hold half the flows, the
+ * solve widens to the connected components of D and solves them outright.
+ *
+ * Per-link aggregates (sum and an upper bound of the rates, the number of flows
+ * bottlenecked there and a lower bound of their rates) are kept up to date by every
+ * change, so a solve touches R's flows and their links and walks a link's list only
+ * where a fixed flow may be faster than a level or may have lost its bottleneck.
+ * Loops that decide anything visible (tie-breaks between equally loaded links, the
+ * order in which completions are scheduled) run by id; other loops follow list
+ * orders, which depend only on the calls made. */
 #include "sim/engine/flow.h"
 
 #include "sim/engine/pool.h"
