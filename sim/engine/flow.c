@@ -788,10 +788,12 @@ static void freeze(flow_net *net, int32_t f, double rate, int32_t bott)
  * walked except where a fixed flow may be faster than the level (max_ub_Bps says
  * when); R's flows on a link are found through its R list.
  *
- * The heap holds a node per link (key: a lower bound of its share, the level at
- * which it would fill; shares only grow as flows freeze, so a root whose key is
- * current is the minimum) and per capped flow (key: its cap). A link whose share
- * drops (a flow moved into R) gets a second node; stale nodes are skipped. */
+ * The link heap holds each link with flows left to freeze once (key: a lower bound
+ * of its share, the level at which it would fill; shares only grow as flows freeze,
+ * so a root whose key is current is the minimum; a link whose share drops because a
+ * flow moved into R has its key lowered in place). Capped flows wait in a second
+ * heap keyed by their caps; at equal levels a cap binds first. The fill stops when
+ * every flow of R has frozen. */
 static void fill(flow_net *net)
 {
 	uint32_t e = net->epoch;
