@@ -86,7 +86,6 @@ typedef struct {
 	int32_t nb;                /* flows whose bott is this link */
 	int32_t nb_r;              /* measure: flows of R whose old bott is this link */
 	int32_t bcnt;              /* measure/commit: R's flows with new bott here */
-	uint32_t tmark;            /* in T when equal to the epoch */
 	uint32_t scan_mark, bscan_mark;
 	uint32_t smark;            /* in net->sl when equal to net->sepoch */
 	int32_t dirty;             /* in net->dirty */
@@ -171,8 +170,6 @@ struct flow_net {
 	int32_t n_unfrozen;        /* fill: flows of R not yet frozen */
 	int32_t *l;                /* their links */
 	int32_t n_l, l_cap;
-	int32_t *t;                /* links whose load may change */
-	int32_t n_t, t_cap;
 	heap_node *heap;           /* fill: the capped flows of R, by cap */
 	int32_t n_heap, heap_cap;
 	done_node *ch;             /* completions of the active flows, earliest first */
@@ -185,7 +182,7 @@ struct flow_net {
 	uint32_t sepoch;           /* solve number, for the S marks */
 	int32_t *sf;               /* S: flows whose rate the solve running may change */
 	int32_t n_sf, sf_cap;
-	int32_t *sl;               /* links whose load it may change (union of the T's) */
+	int32_t *sl;               /* links whose load it may change (D and the L's) */
 	int32_t n_sl, sl_cap;
 	uint64_t *bits;            /* flow ids of S, to visit them in id order */
 	int32_t bits_cap;
@@ -237,7 +234,6 @@ void flow_net_free(flow_net *net)
 	free(net->fresh);
 	free(net->r);
 	free(net->l);
-	free(net->t);
 	free(net->heap);
 	free(net->lh);
 	free(net->ch);
@@ -669,11 +665,6 @@ static void l_push(flow_net *net, int32_t li)
 	net->l[net->n_l++] = li;
 }
 
-static void t_push(flow_net *net, int32_t li)
-{
-	GROW(net->t, net->t_cap, net->n_t + 1);
-	net->t[net->n_t++] = li;
-}
 
 /* Starts a new epoch (R, L and T empty), clearing all marks when it would wrap. */
 static void next_epoch(flow_net *net)
@@ -683,7 +674,6 @@ static void next_epoch(flow_net *net)
 			net->hot[i].mark = 0;
 		for (int32_t i = 0; i < net->n_links; i++) {
 			net->links[i].mark = 0;
-			net->links[i].tmark = 0;
 			net->links[i].scan_mark = 0;
 			net->links[i].bscan_mark = 0;
 		}
@@ -703,6 +693,17 @@ static int32_t hop_index(int32_t f, int j)
 	return f * FLOW_MAX_HOPS + j;
 }
 
+/* Adds link li to the links whose load the solve running may change. */
+static void sl_add(flow_net *net, int32_t li)
+{
+	flow_link *k = &net->links[li];
+	if (k->smark != net->sepoch) {
+		k->smark = net->sepoch;
+		GROW(net->sl, net->sl_cap, net->n_sl + 1);
+		net->sl[net->n_sl++] = li;
+	}
+}
+
 /* Starts link li's membership of L: no flow of R on it yet, all its flows fixed. */
 static void link_open(flow_net *net, int32_t li)
 {
@@ -713,7 +714,13 @@ static void link_open(flow_net *net, int32_t li)
 	k->rhead = -1;
 	k->hpos = -1;
 	k->fixed_Bps = k->sum_Bps;
+	k->acc_Bps = 0;
+	k->mx_Bps = 0;
+	k->nb_r = 0;
+	k->bcnt = 0;
+	k->bmin_new_Bps = INFINITY;
 	l_push(net, li);
+	sl_add(net, li);
 }
 
 /* Adds flow f, with rate `rate` so far, to the R list of each link on its path. */
@@ -924,8 +931,10 @@ static int rebottleneck(flow_net *net, int32_t f, int32_t li)
 	return 0;
 }
 
-/* Collects T = L + dirty links and, if `check`, finds the flows outside R that may no
- * longer be max-min fair: a fixed flow whose bottleneck is no longer full, or no
+/* Sums R's new rates over L's links (load, fastest, bottleneck counts, for checks
+ * and commit_round) and, if `check`, finds the flows outside R that may no longer be
+ * max-min fair (only on L's links: a link outside L and D kept its load; one in D
+ * but not in L has no flow bottlenecked on it outside R's past rounds, checked then): a fixed flow whose bottleneck is no longer full, or no
  * longer has it as the fastest (a fixed flow faster than R's flows where they froze
  * was pulled into R by fill()). It adds them to r[] for the next round. Returns the
  * number added, or -1 if a flow of R got no bandwidth.
@@ -938,32 +947,6 @@ static int32_t measure(flow_net *net, int check)
 {
 	uint32_t e = net->epoch;
 	int32_t n0 = net->n_r;
-	net->n_t = 0;
-	for (int32_t i = 0; i < net->n_l; i++) {
-		flow_link *k = &net->links[net->l[i]];
-		k->tmark = e;
-		k->acc_Bps = 0;
-		k->mx_Bps = 0;
-		k->nb_r = 0;
-		k->bcnt = 0;
-		k->bmin_new_Bps = INFINITY;
-		t_push(net, net->l[i]);
-	}
-	for (int32_t i = 0; i < net->n_dirty; i++) {
-		flow_link *k = &net->links[net->dirty[i]];
-		if (k->tmark != e) {
-			k->tmark = e;
-			t_push(net, net->dirty[i]);
-		}
-	}
-	for (int32_t i = 0; i < net->n_t; i++) {
-		flow_link *k = &net->links[net->t[i]];
-		if (k->smark != net->sepoch) {
-			k->smark = net->sepoch;
-			GROW(net->sl, net->sl_cap, net->n_sl + 1);
-			net->sl[net->n_sl++] = net->t[i];
-		}
-	}
 	for (int32_t i = 0; i < n0; i++) {
 		int32_t f = net->r[i];
 		const flow_hot *h = &net->hot[f];
@@ -1142,6 +1125,8 @@ static void commit_round(flow_net *net, int32_t n_added)
 static void finish_solve(flow_net *net, int sticky)
 {
 	uint64_t now = sim_now(net->s);
+	for (int32_t i = 0; i < net->n_dirty; i++)
+		sl_add(net, net->dirty[i]);
 	for (int32_t i = 0; i < net->n_sl; i++) {
 		flow_link *k = &net->links[net->sl[i]];
 		uint64_t dt = now - k->t_ns;
