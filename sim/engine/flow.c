@@ -863,6 +863,8 @@ static void fill(flow_net *net)
 			for (int32_t j = 0; j < k->n; j++) {
 				int32_t g = k->list[j].flow;
 				const flow_hot *hg = &net->hot[g];
+				if (j + 4 < k->n)
+					__builtin_prefetch(&net->hot[k->list[j + 4].flow]);
 				if (hg->mark == e)
 					continue;
 				if (hg->rate_Bps > lim) {
