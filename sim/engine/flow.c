@@ -752,17 +752,23 @@ static void unfix(flow_net *net, int32_t g)
 	h->new_Bps = -1;
 	r_push(net, g);
 	net->n_unfrozen++;
-	const flow_hop *p = &net->path[(size_t)g * FLOW_MAX_HOPS];
+	flow_hop *p = &net->path[(size_t)g * FLOW_MAX_HOPS];
+	double rate = h->rate_Bps;
 	for (int j = 0; j < h->hops; j++) {
 		flow_link *k = &net->links[p[j].link];
-		if (k->mark == e)
-			k->rem_Bps += h->rate_Bps;
-	}
-	r_link(net, g);
-	for (int j = 0; j < h->hops; j++) {
-		flow_link *k = &net->links[p[j].link];
-		if (k->nrt == 1)          /* new in L */
+		int fresh = k->mark != e;
+		if (fresh)
+			link_open(net, p[j].link);
+		k->nr++;
+		k->nrt++;
+		k->fixed_Bps = k->nrt == k->n ? 0 : k->fixed_Bps - rate;
+		/* Its rate goes back to the link, which now waits for it too. */
+		if (fresh)
 			k->rem_Bps = k->cap_Bps - k->fixed_Bps;
+		else
+			k->rem_Bps += rate;
+		p[j].rnext = k->rhead;
+		k->rhead = hop_index(g, j);
 		lh_offer(net, p[j].link, share_of(k));
 	}
 	if (h->active & FLOW_CAPPED)
