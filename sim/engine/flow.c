@@ -168,6 +168,7 @@ struct flow_net {
 	int32_t *r;                /* flows being solved */
 	int32_t n_r, r_cap;
 	int32_t n_unfrozen;        /* fill: flows of R not yet frozen */
+	int starved;               /* fill: a flow of R froze at rate 0 */
 	int32_t *l;                /* their links */
 	int32_t n_l, l_cap;
 	heap_node *heap;           /* fill: the capped flows of R, by cap */
@@ -781,10 +782,24 @@ static void freeze(flow_net *net, int32_t f, double rate, int32_t bott)
 	h->new_Bps = rate;
 	h->new_bott = bott;
 	net->n_unfrozen--;
+	if (!(rate > 0))
+		net->starved = 1;
+	/* The sums measure() and commit_round() read. */
+	if (h->bott >= 0)
+		net->links[h->bott].nb_r++;
+	if (bott >= 0) {
+		flow_link *b = &net->links[bott];
+		b->bcnt++;
+		if (rate < b->bmin_new_Bps)
+			b->bmin_new_Bps = rate;
+	}
 	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
 	for (int j = 0; j < h->hops; j++) {
 		flow_link *k = &net->links[p[j].link];
 		k->rem_Bps -= rate;
+		k->acc_Bps += rate;
+		if (rate > k->mx_Bps)
+			k->mx_Bps = rate;
 		/* A link none of whose flows is left to freeze leaves the heap (most
 		 * entries sit near the leaves, so this is cheaper than a pop). */
 		if (--k->nr == 0 && k->hpos >= 0)
@@ -819,6 +834,7 @@ static void fill(flow_net *net)
 	net->n_heap = 0;
 	net->n_lh = 0;
 	net->n_unfrozen = net->n_r;
+	net->starved = 0;
 	for (int32_t i = 0; i < net->n_r; i++) {
 		int32_t f = net->r[i];
 		r_link(net, f);
@@ -939,46 +955,26 @@ static int rebottleneck(flow_net *net, int32_t f, int32_t li)
 	return 0;
 }
 
-/* Sums R's new rates over L's links (load, fastest, bottleneck counts, for checks
- * and commit_round) and, if `check`, finds the flows outside R that may no longer be
- * max-min fair (only on L's links: a link outside L and D kept its load; one in D
- * but not in L has no flow bottlenecked on it outside R's past rounds, checked then): a fixed flow whose bottleneck is no longer full, or no
- * longer has it as the fastest (a fixed flow faster than R's flows where they froze
- * was pulled into R by fill()). It adds them to r[] for the next round. Returns the
- * number added, or -1 if a flow of R got no bandwidth.
+/* If `check`, finds the flows outside R that may no longer be max-min fair: a fixed
+ * flow whose bottleneck is no longer full, or no longer has it as the fastest (a
+ * fixed flow faster than R's flows where they froze was pulled into R by fill()).
+ * Only L's links need a look: a link outside L and D kept its load, and one in D but
+ * not in L has no flow bottlenecked on it that R's past rounds did not check. It
+ * adds the flows to r[] for the next round. Returns the number added, or -1 if a
+ * flow of R got no bandwidth.
  *
- * Links are read through their aggregates: the fixed flows bottlenecked on a link
- * were the fastest there after the last solve, so only a rise of R's rates above
- * their lower bound (bmin_Bps) or a link no longer full makes the list worth
- * walking. */
+ * Links are read through their aggregates and the sums of R's new rates that
+ * freeze() gathered: the fixed flows bottlenecked on a link were the fastest there
+ * after the last solve, so only a rise of R's rates above their lower bound
+ * (bmin_Bps) or a link no longer full makes the list worth walking. */
 static int32_t measure(flow_net *net, int check)
 {
 	uint32_t e = net->epoch;
 	int32_t n0 = net->n_r;
-	for (int32_t i = 0; i < n0; i++) {
-		int32_t f = net->r[i];
-		const flow_hot *h = &net->hot[f];
-		double r = h->new_Bps;
-		if (!(r > 0) && check)
-			return -1;
-		const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
-		for (int j = 0; j < h->hops; j++) {
-			flow_link *k = &net->links[p[j].link];
-			k->acc_Bps += r;
-			if (r > k->mx_Bps)
-				k->mx_Bps = r;
-		}
-		if (h->bott >= 0)
-			net->links[h->bott].nb_r++;
-		if (h->new_bott >= 0) {
-			flow_link *k = &net->links[h->new_bott];
-			k->bcnt++;
-			if (r < k->bmin_new_Bps)
-				k->bmin_new_Bps = r;
-		}
-	}
 	if (!check)
 		return 0;
+	if (net->starved)
+		return -1;
 	for (int32_t i = 0; i < net->n_l; i++) {
 		int32_t li = net->l[i];
 		flow_link *k = &net->links[li];
