@@ -611,10 +611,17 @@ static void lh_down(flow_net *net, int32_t i)
 		int32_t c = 4 * i + 1;
 		if (c >= n)
 			break;
-		int32_t end = c + 4 < n ? c + 4 : n, m = c;
-		for (int32_t j = c + 1; j < end; j++)
-			if (lh_less(&h[j], &h[m]))
-				m = j;
+		int32_t m = c;
+		if (c + 3 < n) {
+			/* All four children: a tournament of two pairs. */
+			int32_t a = lh_less(&h[c + 1], &h[c]) ? c + 1 : c;
+			int32_t b = lh_less(&h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
+			m = lh_less(&h[b], &h[a]) ? b : a;
+		} else {
+			for (int32_t j = c + 1; j < n; j++)
+				if (lh_less(&h[j], &h[m]))
+					m = j;
+		}
 		if (!lh_less(&h[m], &x))
 			break;
 		lh_set(net, i, h[m]);
