@@ -8,6 +8,11 @@
  *     so every event is a start or an end at its own timestamp; prints the wall time
  *     per flow event (target <= 20 us at 1k flows, <= 50 us at 16k), with how many
  *     flows each solve had to re-solve and re-rate.
+ * (3) Rings: the same number of flows in flight, shaped like collectives: rings of 8
+ *     hosts on 8 different leaves, each sending 2 MB chunks to its successor; all 8
+ *     flows of a ring step start at one timestamp and the ring's next step starts
+ *     when the last of them ends (a ring all-reduce is 14 such steps; each ring picks
+ *     its spine afresh per step, as ECMP would per connection). Same measure.
  * One core, CLOCK_MONOTONIC, deterministic inputs. Arguments, if any, pick flow counts
  * to run (e.g. "bench_flow 1000"). */
 #include "sim/engine/flow.h"
@@ -152,6 +157,120 @@ static void churn_start(churn_state *c)
 	}
 }
 
+#define RING_SIZE 8
+#define RING_CHUNK_BYTES 2e6
+
+typedef struct rings_state rings_state;
+
+typedef struct {
+	rings_state *rs;
+	int first;                 /* host of member 0; member j is first + j * stride */
+	int left;                  /* flows of the current step not yet ended */
+} ring;
+
+struct rings_state {
+	flow_net *net;
+	fabric *fb;
+	mix m;
+	ring *rings;
+	int n_rings, stride;
+	uint64_t ends_left;
+};
+
+/* Writes the path from host src to host dst, through a random spine if they are on
+ * different leaves; returns its hop count. */
+static int fabric_path_between(const fabric *fb, mix *m, int src, int dst, link_id *path)
+{
+	int ls = src / fb->per_leaf, ld = dst / fb->per_leaf;
+	if (ls == ld) {
+		path[0] = fb->host_up[src];
+		path[1] = fb->host_down[dst];
+		return 2;
+	}
+	int sp = (int)(mix_next(m) % (uint64_t)fb->spines);
+	path[0] = fb->host_up[src];
+	path[1] = fb->leaf_up[ls * fb->spines + sp];
+	path[2] = fb->leaf_down[ld * fb->spines + sp];
+	path[3] = fb->host_down[dst];
+	return 4;
+}
+
+static void ring_step(ring *r);
+
+static void ring_done(sim *s, void *arg, uint64_t data)
+{
+	(void)data;
+	ring *r = arg;
+	if (r->rs->ends_left > 0 && --r->rs->ends_left == 0)
+		sim_stop(s);
+	if (--r->left == 0)
+		ring_step(r);
+}
+
+/* Starts the RING_SIZE flows of ring r's next step, all at this timestamp. */
+static void ring_step(ring *r)
+{
+	rings_state *rs = r->rs;
+	int hosts = rs->fb->hosts;
+	r->left = RING_SIZE;
+	for (int j = 0; j < RING_SIZE; j++) {
+		int src = (r->first + j * rs->stride) % hosts;
+		int dst = (r->first + ((j + 1) % RING_SIZE) * rs->stride) % hosts;
+		link_id path[4];
+		int hops = fabric_path_between(rs->fb, &rs->m, src, dst, path);
+		if (flow_start(rs->net, path, hops, RING_CHUNK_BYTES, 0, ring_done, r, 0,
+			       NULL) != 0) {
+			fprintf(stderr, "bench_flow: flow_start failed\n");
+			exit(1);
+		}
+	}
+}
+
+/* (3): microseconds per flow event with bc->flows in flight in rings. */
+static double bench_rings(const bench_case *bc, flow_stats *delta, uint64_t *events)
+{
+	sim *s = sim_new(1024);
+	flow_net *net = flow_net_new(s);
+	fabric fb;
+	fabric_build(&fb, net, bc->hosts, bc->per_leaf, bc->spines);
+	rings_state rs = { net, &fb, { 11 }, NULL, bc->flows / RING_SIZE,
+			   bc->hosts / RING_SIZE, 0 };
+	rs.rings = malloc((size_t)rs.n_rings * sizeof *rs.rings);
+	if (!rs.rings) {
+		fprintf(stderr, "bench_flow: out of memory\n");
+		exit(1);
+	}
+	for (int i = 0; i < rs.n_rings; i++) {
+		/* Rings start on successive hosts, so each host is in flows / hosts
+		 * rings (channels), on different leaves with a stride of hosts / 8. */
+		rs.rings[i] = (ring){ &rs, i % bc->hosts, 0 };
+		ring_step(&rs.rings[i]);
+	}
+	rs.ends_left = (uint64_t)bc->flows / 2 + 200;
+	sim_run(s, UINT64_MAX);
+	flow_stats a, b;
+	flow_net_stats(net, &a);
+	rs.ends_left = bc->churn_ends;
+	double t0 = now_s();
+	sim_run(s, UINT64_MAX);
+	double dt = now_s() - t0;
+	flow_net_stats(net, &b);
+	delta->solves = b.solves - a.solves;
+	delta->rounds = b.rounds - a.rounds;
+	delta->widened = b.widened - a.widened;
+	delta->solved_flows = b.solved_flows - a.solved_flows;
+	delta->rerated = b.rerated - a.rerated;
+	delta->rebottlenecked = b.rebottlenecked - a.rebottlenecked;
+	delta->started = b.started - a.started;
+	delta->finished = b.finished - a.finished;
+	*events = delta->started + delta->finished;
+	free(rs.rings);
+	fabric_free(&fb);
+	flow_net_free(net);
+	sim_free(s);
+	return dt * 1e6 / (double)*events;
+}
+
 /* (1): median microseconds per active flow of a full solve. */
 static double bench_full_solve(const bench_case *bc, double *per_flow_links)
 {
@@ -203,6 +322,7 @@ static double bench_churn(const bench_case *bc, flow_stats *delta, uint64_t *eve
 	delta->widened = b.widened - a.widened;
 	delta->solved_flows = b.solved_flows - a.solved_flows;
 	delta->rerated = b.rerated - a.rerated;
+	delta->rebottlenecked = b.rebottlenecked - a.rebottlenecked;
 	delta->started = b.started - a.started;
 	delta->finished = b.finished - a.finished;
 	*events = delta->started + delta->finished;
@@ -238,13 +358,26 @@ int main(int argc, char **argv)
 		double ev_us = bench_churn(bc, &d, &events);
 		printf("flow churn: in-flight=%d events=%llu us/event=%.2f target<=%.0f %s"
 		       " (per solve: %.1f flows solved, %.1f re-rated, %.2f rounds;"
-		       " %.1f%% widened to components)\n",
+		       " %.1f%% widened to components, %.2f kept by another bottleneck)\n",
 		       bc->flows, (unsigned long long)events, ev_us, bc->event_target_us,
 		       ev_us <= bc->event_target_us ? "met" : "NOT MET",
 		       (double)d.solved_flows / (double)d.solves,
 		       (double)d.rerated / (double)d.solves,
 		       (double)d.rounds / (double)d.solves,
-		       100.0 * (double)d.widened / (double)d.solves);
+		       100.0 * (double)d.widened / (double)d.solves,
+		       (double)d.rebottlenecked / (double)d.solves);
+		fflush(stdout);
+		ev_us = bench_rings(bc, &d, &events);
+		printf("flow rings: in-flight=%d events=%llu us/event=%.2f target<=%.0f %s"
+		       " (per solve: %.1f flows solved, %.1f re-rated, %.2f rounds;"
+		       " %.1f%% widened to components, %.2f kept by another bottleneck)\n",
+		       bc->flows, (unsigned long long)events, ev_us, bc->event_target_us,
+		       ev_us <= bc->event_target_us ? "met" : "NOT MET",
+		       (double)d.solved_flows / (double)d.solves,
+		       (double)d.rerated / (double)d.solves,
+		       (double)d.rounds / (double)d.solves,
+		       100.0 * (double)d.widened / (double)d.solves,
+		       (double)d.rebottlenecked / (double)d.solves);
 		fflush(stdout);
 	}
 	return 0;

@@ -1,7 +1,9 @@
 /* test_flow.c -- unit tests of the flow network: exact finish times and fair shares on
  * small hand-solved networks, per-flow caps, the max-min invariants and agreement with
  * an independent reference solver on random networks with flows arriving and ending,
- * determinism, one solve per timestamp, locality, link counters and argument checks.
+ * determinism, one solve per timestamp, locality, link counters and argument checks,
+ * keeping a rate when another link takes over as bottleneck, and the completion heap
+ * (one engine event however many re-rates; exact times and tie order).
  *
  * What this misses: timing (bench/bench_flow.c measures it), memory growth (the pools
  * are not observable from here), and epoch wrap-around after 2^32 solve rounds. */
@@ -674,6 +676,148 @@ static void test_link_counters(void)
 	sim_free(s);
 }
 
+/* A fixed flow whose bottleneck stops being full keeps its rate without a re-solve
+ * when another link of its path is full and has it as the fastest. g crosses a and
+ * b, x crosses a and c, y crosses b: g and x freeze on a (the lower id of a tie) at
+ * 0.5 GB/s, y on b. w joins x on c (0.9 GB/s): both get 0.45, a is no longer full,
+ * but g stays at 0.5, now held by b. */
+static void test_rebottleneck(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	link_id a = flow_link_add(net, 1e9, 0), b = flow_link_add(net, 1e9, 0);
+	link_id c = flow_link_add(net, 0.9e9, 0);
+	link_id pg[2] = { a, b }, px[2] = { a, c };
+	flow_id g, x, y;
+	T_EQ_INT(flow_start(net, pg, 2, 1e9, 0, NULL, NULL, 0, &g), 0);
+	T_EQ_INT(flow_start(net, px, 2, 1e9, 0, NULL, NULL, 0, &x), 0);
+	T_EQ_INT(flow_start(net, &b, 1, 1e9, 0, NULL, NULL, 0, &y), 0);
+	sim_run(s, 0);
+	T_NEAR(flow_rate(net, g), 0.5e9, 1e-12);
+	T_NEAR(flow_rate(net, x), 0.5e9, 1e-12);
+	T_NEAR(flow_rate(net, y), 0.5e9, 1e-12);
+	flow_stats st0, st1;
+	flow_net_stats(net, &st0);
+	static done_log d;
+	later_start ls = { net, c, 1e9, &d };
+	sim_at(s, 10, start_later, &ls, 0);
+	sim_run(s, 10);
+	flow_net_stats(net, &st1);
+	T_NEAR(flow_rate(net, g), 0.5e9, 1e-12);
+	T_NEAR(flow_rate(net, y), 0.5e9, 1e-12);
+	T_NEAR(flow_rate(net, x), 0.45e9, 1e-12);
+	T_NEAR(flow_link_load(net, a), 0.95e9, 1e-12);
+	T_NEAR(flow_link_load(net, c), 0.9e9, 1e-12);
+	T_EQ_INT(st1.rebottlenecked - st0.rebottlenecked, 1);
+	T_EQ_INT(st1.rounds - st0.rounds, 1);
+	T_EQ_INT(st1.solved_flows - st0.solved_flows, 2);   /* w and x */
+	T_EQ_INT(st1.rerated - st0.rerated, 2);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+/* ---- the completion heap ---------------------------------------------------------- */
+
+/* Records the order in which done handlers ran. */
+typedef struct {
+	uint64_t order[DONE_MAX];
+	uint64_t t[DONE_MAX];
+	int n;
+} order_log;
+
+static void on_done_order(sim *s, void *arg, uint64_t data)
+{
+	order_log *o = arg;
+	if (o->n < DONE_MAX) {
+		o->order[o->n] = data;
+		o->t[o->n] = sim_now(s);
+	}
+	o->n++;
+}
+
+static void start_on_shared(sim *s, void *arg, uint64_t data)
+{
+	(void)s;
+	later_start *ls = arg;
+	T_EQ_INT(flow_start(ls->net, &ls->l, 1, ls->bytes, 0, NULL, NULL, data, NULL), 0);
+}
+
+/* Re-rating many flows moves their completions inside the network's heap: the
+ * engine holds one event for the earliest, not one per flow or per re-rate, and
+ * every flow still ends once, at its exact time. 200 flows of 1..200 MB share a
+ * 200 GB/s link; 20 extra 1 kB flows join one by one, each re-rating all. */
+static void test_completion_heap_events(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	link_id l = flow_link_add(net, 200e9, 0);
+	static done_log d;
+	memset(&d, 0, sizeof d);
+	for (int i = 0; i < 200; i++)
+		T_EQ_INT(flow_start(net, &l, 1, 1e6 * (i + 1), 0, on_done, &d, (uint64_t)i,
+				    NULL), 0);
+	sim_run(s, 0);
+	T_CHECK(sim_pending(s) <= 2);
+	later_start ls = { net, l, 1e3, &d };
+	for (int k = 0; k < 20; k++)
+		sim_at(s, 1000 + 1000 * (uint64_t)k, start_on_shared, &ls, 1000 + (uint64_t)k);
+	size_t peak = 0;
+	for (uint64_t t = 1000; t <= 21000; t += 500) {
+		sim_run(s, t);
+		size_t p = sim_pending(s);
+		peak = p > peak ? p : peak;
+	}
+	/* The pending starts, one solve and at most two completion events. */
+	T_CHECK(peak <= 20 + 3);
+	flow_stats st;
+	flow_net_stats(net, &st);
+	T_CHECK(st.rerated >= 20 * 200);
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(d.n, 200);
+	for (int i = 0; i < 200; i++)
+		T_EQ_INT(d.count[i], 1);
+	/* Flows of i+1 MB, with the 1 kB ones long gone, end in size order; the
+	 * largest ends when the link has carried every byte: 20100 MB + 20 kB at
+	 * 200 GB/s (100.5001 ms), to rounding of a few nanoseconds. */
+	for (int i = 1; i < 200; i++)
+		T_CHECK(d.t[i] > d.t[i - 1]);
+	T_CHECK(d.t[199] + 2 >= 100500100 && d.t[199] <= 100500100 + 2);
+	T_NEAR(flow_link_carried_bytes(net, l), 20100e6 + 20e3, 1e-9);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+/* An earlier completion arriving after the engine event was armed for a later one
+ * fires at its own time; the stale event ends nothing. Completions due at the same
+ * nanosecond end in the order they were scheduled. */
+static void test_completion_heap_order(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	static order_log o;
+	memset(&o, 0, sizeof o);
+	link_id l = flow_link_add(net, 1e9, 0);
+	T_EQ_INT(flow_start(net, &l, 1, 1e6, 0, on_done_order, &o, 100, NULL), 0);
+	sim_run(s, 0);                          /* armed for 1 ms */
+	/* Hop-less flows at their caps: 5 us, then five at 2 us started in order 1..5. */
+	T_EQ_INT(flow_start(net, NULL, 0, 5e3, 1e9, on_done_order, &o, 0, NULL), 0);
+	for (uint64_t i = 1; i <= 5; i++)
+		T_EQ_INT(flow_start(net, NULL, 0, 2e3, 1e9, on_done_order, &o, i, NULL), 0);
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(o.n, 7);
+	for (int i = 0; i < 5; i++) {
+		T_EQ_INT(o.order[i], i + 1);
+		T_EQ_INT(o.t[i], 2000);
+	}
+	T_EQ_INT(o.order[5], 0);
+	T_EQ_INT(o.t[5], 5000);
+	T_EQ_INT(o.order[6], 100);
+	T_EQ_INT(o.t[6], 1000000);
+	T_EQ_INT(flow_active_count(net), 0);
+	flow_net_free(net);
+	sim_free(s);
+}
+
 int main(void)
 {
 	T_RUN(test_one_flow);
@@ -690,5 +834,8 @@ int main(void)
 	T_RUN(test_incremental_matches_full);
 	T_RUN(test_determinism);
 	T_RUN(test_link_counters);
+	T_RUN(test_rebottleneck);
+	T_RUN(test_completion_heap_events);
+	T_RUN(test_completion_heap_order);
 	return t_done();
 }

@@ -33,6 +33,8 @@ typedef struct {
 	uint64_t solved_flows;    /* flow rates computed, summed over rounds and solves */
 	uint64_t rerated;         /* flows whose rate changed (completion rescheduled) */
 	uint64_t started, finished;
+	uint64_t rebottlenecked;  /* flows kept at their rate because another link of
+	                           * their path became their bottleneck */
 } flow_stats;
 
 /* Returns an empty network that schedules its events on `s` (which must outlive it).
