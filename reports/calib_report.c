@@ -1,38 +1,25 @@
 /* calib_report.c -- calibration provenance and uncertainty in the reports. */
 #include "reports/calib_report.h"
+#include "reports/jsonw.h"
 
-static void jstr(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 void report_json_calibration(FILE *f, const run_results *r)
 {
 	const calib_results *c = &r->calibration;
 	if (c->present) {
 		fprintf(f, ",\n  \"calibration\": {\"profile\": ");
-		jstr(f, c->profile);
+		jsonw_str(f, c->profile);
 		fprintf(f, ", \"file\": ");
-		jstr(f, c->file);
+		jsonw_str(f, c->file);
 		fprintf(f, ", \"entry\": ");
-		jstr(f, c->entry);
+		jsonw_str(f, c->entry);
 		fprintf(f, ",\n    \"figures\": {");
 		for (int i = 0; i < c->nfig; i++) {
 			fprintf(f, "%s\n      ", i ? "," : "");
-			jstr(f, c->fig[i].key);
+			jsonw_str(f, c->fig[i].key);
 			fprintf(f, ": {\"value\": %.6g, \"stderr\": %.6g, \"status\": ", c->fig[i].value,
 				c->fig[i].stderr_);
-			jstr(f, c->fig[i].status);
+			jsonw_str(f, c->fig[i].status);
 			fputc('}', f);
 		}
 		fprintf(f, "\n    }\n  }");

@@ -1,70 +1,60 @@
 /* serve_report.c -- inference results as JSON, Markdown, summary and CSV. */
 #include "reports/serve_report.h"
+#include "reports/jsonw.h"
 
-static void num(FILE *f, const char *key, double v, int last)
-{
-	fprintf(f, "\"%s\": %.6g%s", key, v, last ? "" : ", ");
-}
 
-static void str(FILE *f, const char *key, const char *s)
+/* "key": "s", */
+static void key_str(FILE *f, const char *key, const char *s)
 {
-	fprintf(f, "\"%s\": \"", key);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputs("\", ", f);
+	fprintf(f, "\"%s\": ", key);
+	jsonw_str(f, s);
+	fputs(", ", f);
 }
 
 void report_infer_json(FILE *f, const infer_results *o)
 {
 	fprintf(f, "  \"inference\": {\n    ");
-	num(f, "throughput_tokens_per_s", o->throughput_tokens_per_s, 0);
-	num(f, "requests_per_s", o->requests_per_s, 0);
+	jsonw_num(f, "throughput_tokens_per_s", o->throughput_tokens_per_s, 0);
+	jsonw_num(f, "requests_per_s", o->requests_per_s, 0);
 	fprintf(f, "\"replicas\": %d, ", o->replicas);
 	fprintf(f, "\n    ");
-	num(f, "ttft_p50_s", o->ttft_p50_s, 0);
-	num(f, "ttft_p99_s", o->ttft_p99_s, 0);
-	num(f, "tpot_p50_s", o->tpot_p50_s, 0);
-	num(f, "tpot_p99_s", o->tpot_p99_s, 0);
+	jsonw_num(f, "ttft_p50_s", o->ttft_p50_s, 0);
+	jsonw_num(f, "ttft_p99_s", o->ttft_p99_s, 0);
+	jsonw_num(f, "tpot_p50_s", o->tpot_p50_s, 0);
+	jsonw_num(f, "tpot_p99_s", o->tpot_p99_s, 0);
 	fprintf(f, "\n    ");
-	num(f, "ttft_p90_s", o->ttft_p90_s, 0);
-	num(f, "tpot_p90_s", o->tpot_p90_s, 0);
-	num(f, "e2e_p50_s", o->e2e_p50_s, 0);
-	num(f, "e2e_p90_s", o->e2e_p90_s, 0);
-	num(f, "e2e_p99_s", o->e2e_p99_s, 0);
+	jsonw_num(f, "ttft_p90_s", o->ttft_p90_s, 0);
+	jsonw_num(f, "tpot_p90_s", o->tpot_p90_s, 0);
+	jsonw_num(f, "e2e_p50_s", o->e2e_p50_s, 0);
+	jsonw_num(f, "e2e_p90_s", o->e2e_p90_s, 0);
+	jsonw_num(f, "e2e_p99_s", o->e2e_p99_s, 0);
 	fprintf(f, "\n    ");
-	num(f, "queue_mean_s", o->queue_mean_s, 0);
-	num(f, "queue_p99_s", o->queue_p99_s, 0);
-	num(f, "tokens_per_s_per_gpu", o->tokens_per_s_per_gpu, 0);
-	num(f, "rate_per_s", o->rate_per_s, 0);
+	jsonw_num(f, "queue_mean_s", o->queue_mean_s, 0);
+	jsonw_num(f, "queue_p99_s", o->queue_p99_s, 0);
+	jsonw_num(f, "tokens_per_s_per_gpu", o->tokens_per_s_per_gpu, 0);
+	jsonw_num(f, "rate_per_s", o->rate_per_s, 0);
 	fprintf(f, "\n    ");
-	num(f, "slo_attainment", o->slo_attainment, 0);
+	jsonw_num(f, "slo_attainment", o->slo_attainment, 0);
 	fprintf(f, "\"slo_met\": %s, ", o->slo_met ? "true" : "false");
-	num(f, "kv_util_mean", o->kv_util_mean, 0);
-	num(f, "kv_util_peak", o->kv_util_peak, 0);
-	num(f, "gpu_util_mean", o->gpu_util_mean, 0);
-	num(f, "batch_mean", o->batch_mean, 0);
-	num(f, "mfu", o->mfu, 0);
+	jsonw_num(f, "kv_util_mean", o->kv_util_mean, 0);
+	jsonw_num(f, "kv_util_peak", o->kv_util_peak, 0);
+	jsonw_num(f, "gpu_util_mean", o->gpu_util_mean, 0);
+	jsonw_num(f, "batch_mean", o->batch_mean, 0);
+	jsonw_num(f, "mfu", o->mfu, 0);
 	fprintf(f, "\n    \"gpus_used\": %d, \"gpus\": %d, \"tp\": %d, \"pp\": %d, ", o->gpus_used,
 		o->gpus_total, o->tp, o->pp);
 	fprintf(f, "\"requests\": %ld, \"completed\": %ld, \"rejected\": %ld, \"preemptions\": %ld,\n    ",
 		o->requests, o->completed, o->rejected, o->preemptions);
-	str(f, "model", o->model);
-	str(f, "gpu", o->gpu);
-	str(f, "precision", o->compute);
-	str(f, "kv_cache", o->kv);
-	str(f, "arrival", o->arrival);
+	key_str(f, "model", o->model);
+	key_str(f, "gpu", o->gpu);
+	key_str(f, "precision", o->compute);
+	key_str(f, "kv_cache", o->kv);
+	key_str(f, "arrival", o->arrival);
 	fprintf(f, "\n    \"memory_gb\": {");
-	num(f, "weights", o->mem_weights_gb, 0);
-	num(f, "kv_cache", o->mem_kv_gb, 0);
-	num(f, "workspace", o->mem_workspace_gb, 0);
-	num(f, "reserve", o->mem_reserve_gb, 1);
+	jsonw_num(f, "weights", o->mem_weights_gb, 0);
+	jsonw_num(f, "kv_cache", o->mem_kv_gb, 0);
+	jsonw_num(f, "workspace", o->mem_workspace_gb, 0);
+	jsonw_num(f, "reserve", o->mem_reserve_gb, 1);
 	fprintf(f, "}, \"kv_blocks\": %ld,\n    ", o->kv_blocks);
 	fprintf(f, "\"auto\": {\"layout\": %s, \"replicas\": %s, \"rate\": %s}, ",
 		o->layout_auto ? "true" : "false", o->replicas_auto ? "true" : "false",
