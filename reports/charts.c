@@ -145,6 +145,8 @@ void report_charts_render(const char *dir, run_results *r)
 		return;
 	}
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		if (i < 3 && !r->training.present)
+			continue; /* the step's charts: a training run's only */
 		if (render_one(dir, names[i], r->charts_note, sizeof r->charts_note) != 0) {
 			r->charts = -1;
 			return;

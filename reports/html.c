@@ -239,6 +239,36 @@ static void training_section(FILE *f, const train_results *t)
 	fprintf(f, "</table></section>\n");
 }
 
+static void inference_section(FILE *f, const infer_results *o)
+{
+	char buf[200];
+	fprintf(f, "<section id=\"inference\"><h2>Inference serving</h2><table>\n");
+	snprintf(buf, sizeof buf, "%d of %d x %s in %d x %s", o->gpus_used, o->gpus_total, o->gpu, o->nodes, o->node);
+	row_s(f, "GPUs in use", buf);
+	snprintf(buf, sizeof buf, "%s (%.1fB parameters), %s, KV %s", o->model, o->params / 1e9, o->compute, o->kv);
+	row_s(f, "model", buf);
+	snprintf(buf, sizeof buf, "%d replica(s) x TP %d PP %d, %s batching, max batch %d%s", o->replicas, o->tp, o->pp,
+		 o->scheduler, o->max_batch, o->layout_auto || o->replicas_auto ? " (chosen by capsim)" : "");
+	row_s(f, "serving", buf);
+	snprintf(buf, sizeof buf, "%s, %.4g requests/s, %ld requests", o->arrival, o->rate_per_s, o->requests);
+	row_s(f, "load", buf);
+	row_f(f, "output tokens/s", "%.4g", o->throughput_tokens_per_s);
+	row_f(f, "requests/s", "%.4g", o->requests_per_s);
+	snprintf(buf, sizeof buf, "%.0f / %.0f / %.0f ms", 1e3 * o->ttft_p50_s, 1e3 * o->ttft_p90_s, 1e3 * o->ttft_p99_s);
+	row_s(f, "time to first token P50 / P90 / P99", buf);
+	snprintf(buf, sizeof buf, "%.1f / %.1f / %.1f ms", 1e3 * o->tpot_p50_s, 1e3 * o->tpot_p90_s, 1e3 * o->tpot_p99_s);
+	row_s(f, "time per output token P50 / P90 / P99", buf);
+	snprintf(buf, sizeof buf, "%.2f / %.2f / %.2f s", o->e2e_p50_s, o->e2e_p90_s, o->e2e_p99_s);
+	row_s(f, "end to end P50 / P90 / P99", buf);
+	snprintf(buf, sizeof buf, "%.1f%% of requests within the targets (%s)", 100 * o->slo_attainment,
+		 o->slo_met ? "met" : "missed");
+	row_s(f, "SLO", buf);
+	snprintf(buf, sizeof buf, "KV cache %.0f%% mean, %.0f%% peak; MFU %.1f%%", 100 * o->kv_util_mean,
+		 100 * o->kv_util_peak, 100 * o->mfu);
+	row_s(f, "utilisation", buf);
+	fprintf(f, "</table><p class=\"note\">timeseries.csv holds KV cache and GPU use over the serving window.</p></section>\n");
+}
+
 static void power_section(FILE *f, const power_results *p)
 {
 	fprintf(f, "<section id=\"power\"><h2>Power and energy</h2><table>\n");
@@ -264,7 +294,10 @@ static void power_section(FILE *f, const power_results *p)
 	esc(f, p->curve_source);
 	fprintf(f, "</p></section>\n");
 
-	fprintf(f, "<section id=\"racks\"><h2>Racks at the site's %.1f kW limit</h2>\n", p->rack_limit_kw);
+	if (p->rack_limit_kw > 0)
+		fprintf(f, "<section id=\"racks\"><h2>Racks at the site's %.1f kW limit</h2>\n", p->rack_limit_kw);
+	else
+		fprintf(f, "<section id=\"racks\"><h2>Racks (the site states no power limit)</h2>\n");
 	if (p->rack_violation && p->nodes_per_rack_limit > 0)
 		fprintf(f, "<div class=\"warn\" id=\"rack-violation\"><b>Rack power violation:</b> %d nodes per rack (by space) draw "
 			"%.1f kW at peak, above the %.1f kW limit. At most %d nodes fit per rack: the nodes need "
@@ -355,6 +388,13 @@ void report_html(FILE *f, const run_results *r)
 	fprintf(f, "</h1><p>");
 	esc(f, r->description);
 	fprintf(f, "</p></header>\n<main>\n<div class=\"cards\">\n");
+	const infer_results *in = &r->inference;
+	if (in->present) {
+		cardf(f, "fig-throughput", "output tokens/s", "%.4g", in->throughput_tokens_per_s, "");
+		cardf(f, "fig-ttft", "TTFT P99", "%.0f", 1e3 * in->ttft_p99_s, "ms");
+		cardf(f, "fig-tpot", "TPOT P99", "%.1f", 1e3 * in->tpot_p99_s, "ms");
+		cardf(f, "fig-replicas", "replicas", "%d", in->replicas, "");
+	}
 	if (t->present) {
 		cardf(f, "fig-step", "step time", "%.3f", t->step_time_s, "s");
 		cardf(f, "fig-days", "time to train", "%.1f", t->time_to_train_days, "days");
@@ -386,7 +426,7 @@ void report_html(FILE *f, const run_results *r)
 		chart_bars(f, "chart-breakdown", parts, v, 4, cols, "s", 1.0);
 		fprintf(f, "</section>\n");
 	}
-	if (p->present) {
+	if (p->present && r->npower > 0) {
 		fprintf(f, "<section><h2>Power over one step</h2>\n");
 		chart_power(f, r);
 		fprintf(f, "</section>\n");
@@ -403,13 +443,20 @@ void report_html(FILE *f, const run_results *r)
 	}
 	if (t->present)
 		training_section(f, t);
+	if (in->present)
+		inference_section(f, in);
 	if (p->present)
 		power_section(f, p);
 	if (c->present)
 		cost_section(f, c);
-	fprintf(f, "<section><h2>How these numbers were made</h2><p class=\"note\">Discrete-event simulation of one step "
-		"(%ld tasks); power from each GPU's simulated activity; prices from the catalog, each marked list price or "
-		"estimate. ", t->tasks);
+	if (t->present)
+		fprintf(f, "<section><h2>How these numbers were made</h2><p class=\"note\">Discrete-event simulation of one step "
+			"(%ld tasks); power from each GPU's simulated activity; prices from the catalog, each marked list price or "
+			"estimate. ", t->tasks);
+	else
+		fprintf(f, "<section><h2>How these numbers were made</h2><p class=\"note\">Discrete-event simulation of the "
+			"serving window (%llu events); power from the GPUs' busy and compute-bound shares; prices from the "
+			"catalog, each marked list price or estimate. ", (unsigned long long)in->events);
 	if (r->timeline.nlinks > 0) {
 		double top = 0;
 		for (int i = 0; i < r->timeline.nlinks; i++)
@@ -419,7 +466,7 @@ void report_html(FILE *f, const run_results *r)
 			"step (links.csv). ", r->timeline.nlinks, 100.0 * top);
 	}
 	if (r->charts > 0)
-		fprintf(f, "gnuplot charts: timeline.png, breakdown.png, power.png, cost.png.");
+		fprintf(f, "gnuplot charts: %s.", t->present ? "timeline.png, breakdown.png, power.png, cost.png" : "cost.png");
 	else if (r->charts < 0) {
 		fprintf(f, "gnuplot charts skipped: ");
 		esc(f, r->charts_note);

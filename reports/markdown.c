@@ -8,12 +8,31 @@ static double pct(double part, double whole)
 	return whole > 0 ? 100.0 * part / whole : 0;
 }
 
+/* The power and cost lines of the printed summary. */
+static void summary_power_cost(FILE *f, const run_results *r)
+{
+	if (r->power.present)
+		fprintf(f, "  power      %.1f kW IT peak, %.1f kW facility peak, %.4g MWh, %.4g t CO2, %d racks%s\n",
+			r->power.it_peak_kw, r->power.facility_peak_kw, r->power.energy_mwh, r->power.co2_t,
+			r->power.total_racks, r->power.rack_violation ? " (rack power limit binds)" : "");
+	if (r->cost.present) {
+		fprintf(f, "  cost       capex %.3g USD, opex %.3g USD/year, TCO %.3g USD, run %.3g USD (cloud %.3g USD)",
+			r->cost.capex_usd, r->cost.opex_usd_per_year, r->cost.tco_usd, r->cost.run_cost_usd,
+			r->cost.cloud_cost_usd);
+		if (r->cost.usd_per_million_tokens > 0)
+			fprintf(f, ", %.3g USD per million tokens", r->cost.usd_per_million_tokens);
+		fprintf(f, "\n");
+	}
+}
+
 void report_summary(FILE *f, const run_results *r)
 {
 	const train_results *t = &r->training;
 	fprintf(f, "capsim: %s\n", r->scenario);
-	if (r->inference.present)
+	if (r->inference.present) {
 		report_infer_summary(f, &r->inference);
+		summary_power_cost(f, r);
+	}
 	if (!t->present)
 		return;
 	fprintf(f, "  cluster    %d x %s (%d GPUs, %s)\n", t->nodes, t->node, t->gpus, t->gpu);
@@ -33,14 +52,7 @@ void report_summary(FILE *f, const run_results *r)
 	if (t->claim_days > 0)
 		fprintf(f, " (claimed: %.0f days)", t->claim_days);
 	fprintf(f, "\n");
-	if (r->power.present)
-		fprintf(f, "  power      %.1f kW IT peak, %.1f kW facility peak, %.1f MWh, %.1f t CO2, %d racks%s\n",
-			r->power.it_peak_kw, r->power.facility_peak_kw, r->power.energy_mwh, r->power.co2_t,
-			r->power.total_racks, r->power.rack_violation ? " (rack power limit binds)" : "");
-	if (r->cost.present)
-		fprintf(f, "  cost       capex %.3g USD, opex %.3g USD/year, TCO %.3g USD, run %.3g USD (cloud %.3g USD)\n",
-			r->cost.capex_usd, r->cost.opex_usd_per_year, r->cost.tco_usd, r->cost.run_cost_usd,
-			r->cost.cloud_cost_usd);
+	summary_power_cost(f, r);
 	report_summary_uncertainty(f, r);
 }
 
@@ -173,7 +185,8 @@ static void files_section(FILE *f, const run_results *r)
 	if (r->formats & RESULTS_FMT_JSON)
 		fprintf(f, "\ntrace.json: the step timeline in Chrome/Perfetto Trace Event Format (open it at ui.perfetto.dev).\n");
 	if (r->charts > 0)
-		fprintf(f, "\nCharts (gnuplot): timeline.png, breakdown.png, power.png, cost.png, from the *.gp scripts.\n");
+		fprintf(f, "\nCharts (gnuplot): %s, from the *.gp scripts.\n",
+			r->training.present ? "timeline.png, breakdown.png, power.png, cost.png" : "cost.png");
 	else if (r->charts < 0)
 		fprintf(f, "\nCharts skipped: %s. The *.gp scripts and CSVs are written; run `gnuplot FILE.gp` "
 			"where gnuplot is installed.\n", r->charts_note);

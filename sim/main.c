@@ -135,10 +135,10 @@ static int cmd_run(int argc, char **argv)
 		printf("  reports    %s/ (%s%s%s%s)\n", outdir,
 		       r->formats & RESULTS_FMT_HTML ? "report.html " : "",
 		       r->formats & RESULTS_FMT_MD ? "report.md " : "",
-		       r->formats & RESULTS_FMT_JSON ? "summary.json trace.json " : "",
+		       r->formats & RESULTS_FMT_JSON ? (r->training.present ? "summary.json trace.json " : "summary.json ") : "",
 		       r->formats & RESULTS_FMT_CSV ? "CSVs, gnuplot scripts" : "");
 		if (r->charts > 0)
-			printf("  charts     timeline.png breakdown.png power.png cost.png\n");
+			printf("  charts     %s\n", r->training.present ? "timeline.png breakdown.png power.png cost.png" : "cost.png");
 		else if (r->charts < 0)
 			printf("  charts     skipped: %s\n", r->charts_note);
 	}

@@ -155,3 +155,22 @@ folder_deterministic() {
 	done
 }
 check report_folder_byte_identical folder_deterministic
+
+# An inference run's folder: its serving figures in report.html beside power and
+# cost, the cost chart, its time series, and no step files (no step was simulated).
+inference_folder() {
+	"$capsim" run scenarios/infer-llama2-70b-xe9680.xml -o "$tmp/i" >/dev/null 2>&1 || return 1
+	for f in summary.json report.md report.html bom.csv cost.csv cost.gp cost.png timeseries.csv; do
+		[ -s "$tmp/i/$f" ] || { echo "missing $f"; return 1; }
+	done
+	for f in timeline.csv trace.json breakdown.csv; do
+		[ ! -e "$tmp/i/$f" ] || { echo "unexpected $f"; return 1; }
+	done
+	tok=$(jnum "$tmp/i/summary.json" throughput_tokens_per_s)
+	grep -q '<section id="inference"><h2>Inference serving</h2>' "$tmp/i/report.html" &&
+	grep -q "fig-throughput" "$tmp/i/report.html" &&
+	grep -q '<section id="power">' "$tmp/i/report.html" &&
+	awk -v a="$tok" 'BEGIN { exit !(a > 0) }' &&
+	grep -q "$(printf '%.4g' "$tok")" "$tmp/i/report.html"
+}
+check inference_report_folder inference_folder
