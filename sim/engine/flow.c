@@ -194,19 +194,25 @@ struct flow_net {
 static void flow_done_ev(sim *s, void *arg, uint64_t data);
 static void flow_solve_ev(sim *s, void *arg, uint64_t data);
 
-/* Returns p reallocated to room for `need` elements of `size` bytes, doubling *cap
- * (aborts with a message if memory runs out). */
-static void *grow_to(void *p, int32_t *cap, int32_t need, size_t size)
+/* Returns p reallocated to room for `need` elements of `size` bytes, growing *cap
+ * from `first` by half again each time (amortised O(1), and at most a third of a
+ * large array idle) (aborts with a message if memory runs out). */
+static void *grow_from(void *p, int32_t *cap, int32_t need, size_t size, int32_t first)
 {
 	if (need <= *cap)
 		return p;
-	int64_t c = *cap ? *cap : 16;
+	int64_t c = *cap ? *cap : first;
 	while (c < need)
-		c *= 2;
+		c += c / 2 > 0 ? c / 2 : 1;
 	if (c > INT32_MAX)
 		c = INT32_MAX;
 	*cap = (int32_t)c;
 	return pool_xrealloc(p, (size_t)c * size);
+}
+
+static void *grow_to(void *p, int32_t *cap, int32_t need, size_t size)
+{
+	return grow_from(p, cap, need, size, 16);
 }
 
 #define GROW(arr, cap, need) ((arr) = grow_to((arr), &(cap), (need), sizeof *(arr)))
@@ -439,7 +445,9 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	for (int i = 0; i < hops; i++) {
 		flow_link *k = &net->links[path[i]];
 		if (k->n == k->list_cap)
-			GROW(k->list, k->list_cap, k->n + 1);
+			/* most links carry a few flows: start small (a large fabric has
+			 * several links per GPU) */
+			k->list = grow_from(k->list, &k->list_cap, k->n + 1, sizeof *k->list, 2);
 		k->list[k->n] = (link_entry){ f, i };
 		p[i] = (flow_hop){ path[i], k->n, -1 };
 		k->n++;

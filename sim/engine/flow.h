@@ -18,9 +18,11 @@ typedef struct flow_net flow_net;
 typedef int32_t link_id;
 typedef int32_t flow_id;
 
-/* The longest path a flow may take (a fat-tree crossing three switch tiers and a
- * scale-up domain at each end uses about ten). */
-#define FLOW_MAX_HOPS 16
+/* The longest path a flow may take: a three-tier fat-tree route is six links (the
+ * NIC into its leaf, leaf to aggregation to core and back down, out to the NIC),
+ * a scale-up route two. Every flow keeps room for this many hops, so it is kept
+ * tight: memory per simulated GPU matters at scale. */
+#define FLOW_MAX_HOPS 8
 
 /* Counters since flow_net_new(), for tests and benchmarks. */
 typedef struct {
