@@ -44,3 +44,36 @@ const char *t_src(const char *rel)
 	snprintf(buf, sizeof buf, "%s/%s", CAPSIM_SRCDIR, rel);
 	return buf;
 }
+
+int t_csv_split(char *line, char **f, int max)
+{
+	int n = 0;
+	char *p = line, *w;
+	while (n < max) {
+		f[n++] = w = p;
+		if (*p == '"') {
+			p++;
+			for (;;) {
+				if (*p == '"' && p[1] == '"') {
+					*w++ = '"';
+					p += 2;
+				} else if (*p == '"') {
+					p++;
+					break;
+				} else if (!*p) {
+					break;
+				} else {
+					*w++ = *p++;
+				}
+			}
+		}
+		while (*p && *p != ',' && *p != '\n' && *p != '\r')
+			*w++ = *p++;
+		int end = *p != ',';
+		*w = '\0';
+		if (end)
+			break;
+		p++;
+	}
+	return n;
+}

@@ -15,6 +15,9 @@ extern int t_case_failed;
 void t_fail(const char *file, int line, const char *fmt, ...);
 void t_case(const char *name, void (*fn)(void));
 int t_done(void);
+/* Splits one CSV line in place into at most `max` fields (quoted fields may hold
+ * commas and doubled quotes); returns the field count. */
+int t_csv_split(char *line, char **f, int max);
 /* Path of a file in the source tree (for test data), in a static buffer. */
 const char *t_src(const char *rel);
 

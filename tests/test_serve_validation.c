@@ -21,40 +21,6 @@ static profile prof;
 static double errs[MAX_ROWS];
 static int nerr, nskip;
 
-/* Splits one CSV line (RFC 4180 quotes) into fields, in place. */
-static int csv_split(char *line, char **f, int max)
-{
-	int n = 0;
-	char *p = line, *w;
-	while (n < max) {
-		f[n++] = w = p;
-		if (*p == '"') {
-			p++;
-			for (;;) {
-				if (*p == '"' && p[1] == '"') {
-					*w++ = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else if (!*p) {
-					break;
-				} else {
-					*w++ = *p++;
-				}
-			}
-		}
-		while (*p && *p != ',' && *p != '\n' && *p != '\r')
-			*w++ = *p++;
-		int end = *p != ',';
-		*w = '\0';
-		if (end)
-			break;
-		p++;
-	}
-	return n;
-}
-
 enum { C_SUITE, C_VERSION, C_SYSTEM, C_GPU, C_COUNT, C_MODEL, C_PREC, C_SCEN, C_IN, C_OUT,
        C_BATCH, C_TP, C_METRIC, C_VALUE, C_UNIT };
 
@@ -245,7 +211,7 @@ static void test_inference_runs(void)
 		line++;
 		if (line == 1)
 			continue;
-		int nf = csv_split(buf, f, MAX_FIELDS);
+		int nf = t_csv_split(buf, f, MAX_FIELDS);
 		if (nf < C_UNIT + 1)
 			continue;
 		double ours;

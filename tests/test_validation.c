@@ -17,40 +17,6 @@
 
 #define MAX_FIELDS 32
 
-/* Splits one CSV line (RFC 4180 quotes) into fields, in place. */
-static int csv_split(char *line, char **f, int max)
-{
-	int n = 0;
-	char *p = line, *w;
-	while (n < max) {
-		f[n++] = w = p;
-		if (*p == '"') {
-			p++;
-			for (;;) {
-				if (*p == '"' && p[1] == '"') {
-					*w++ = '"';
-					p += 2;
-				} else if (*p == '"') {
-					p++;
-					break;
-				} else if (!*p) {
-					break;
-				} else {
-					*w++ = *p++;
-				}
-			}
-		}
-		while (*p && *p != ',' && *p != '\n' && *p != '\r')
-			*w++ = *p++;
-		int end = *p != ',';
-		*w = '\0';
-		if (end)
-			break;
-		p++;
-	}
-	return n;
-}
-
 /* "Megatron-LM GPT 1.7B weak-scaling (2021)" -> "tests/validation/megatron2021-1.7b.xml" */
 static int scenario_for(const char *name, char *path, size_t len, int *hw_flops)
 {
@@ -93,7 +59,7 @@ static void test_training_runs(void)
 	double sum_abs = 0, group_abs[2] = {0, 0};
 	printf("  %-46s %6s %9s %9s %7s\n", "published row", "GPUs", "published", "capsim", "error");
 	while (fgets(line, sizeof line, f)) {
-		int n = csv_split(line, fl, MAX_FIELDS);
+		int n = t_csv_split(line, fl, MAX_FIELDS);
 		if (col_name < 0) {
 			for (int i = 0; i < n; i++) {
 				if (strcmp(fl[i], "name") == 0)
