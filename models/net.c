@@ -241,9 +241,12 @@ int net_path(net *n, int src, int dst, uint32_t salt, link_id *path)
 	path[h++] = use(n, &n->nic_up[ps], n->nic_Bps);
 	int ls = leaf_of_port(n, ps), ld = leaf_of_port(n, pd);
 	if (ls != ld && n->leaf_fan > 0) {
-		/* the upper switch: by destination port (d-mod-k) or by a hash */
-		uint32_t up1 = n->dmodk ? (uint32_t)pd : ecmp_hash(src, dst, salt, 1);
-		uint32_t up2 = n->dmodk ? (uint32_t)pd / (uint32_t)n->leaf_fan : ecmp_hash(src, dst, salt, 2);
+		/* The upper switch: by the destination's index in its plane (d-mod-k:
+		 * its port on a single tree, its node on a rail's own tree, so a rail's
+		 * traffic spreads over all of its leaf's uplinks) or by a hash. */
+		uint32_t d = (uint32_t)(n->rails > 1 ? pd / n->nics : pd);
+		uint32_t up1 = n->dmodk ? d : ecmp_hash(src, dst, salt, 1);
+		uint32_t up2 = n->dmodk ? d / (uint32_t)n->leaf_fan : ecmp_hash(src, dst, salt, 2);
 		if (n->tiers == 2) {
 			int s = (int)(up1 % (uint32_t)n->leaf_fan);
 			double b = tier_Bps(n->leaf_cables, n->leaf_fan, s, n->port_Bps);

@@ -236,6 +236,36 @@ static void test_oversubscribed_uplinks_slow_cross_leaf(void)
 	T_CHECKF(t[2] >= t[0] * (1 - 1e-6), "ECMP %.0f ns vs d-mod-k %.0f ns", t[2], t[0]);
 }
 
+static void test_rail_dmodk_spreads_uplinks(void)
+{
+	/* Rail-optimized, 8 NICs a node, 16-port switches at 1:1: each rail has two
+	 * leaves of eight nodes and eight uplinks. Eight 1 GB sends on rail 3 from
+	 * nodes 0-7 to nodes 8-15 (the rail's other leaf): d-mod-k on the
+	 * destination's index in its rail's tree (its node) gives each send an uplink
+	 * of its own (20 ms at 50 GB/s). On the port number (node * 8 + rail) all
+	 * eight would share one uplink (160 ms). */
+	rig r;
+	rig_init(&r, 16, 8, 16, 2, 1);
+	r.so.topology = TOPO_RAIL_OPTIMIZED;
+	r.fab.kind = FABRIC_INFINIBAND;
+	world w;
+	if (world_new(&w, &r, 16) != 0)
+		return;
+	coll_comm c = comm_of(&r, 2, 1);
+	c.inter_Bps = c.intra_Bps = 1e15; /* links set the pace */
+	double lat = coll_time_ns(&c, COLL_SENDRECV, 0, ALGO_RING, PROTO_SIMPLE);
+	link_id p[FLOW_MAX_HOPS];
+	T_EQ_INT(net_path(w.n, 3, 8 * 8 + 3, 0, p), 4);
+	for (int i = 0; i < 8; i++) {
+		int pair[2] = { i * 8 + 3, (8 + i) * 8 + 3 };
+		T_CHECK(collflow_start(w.cf, &c, COLL_SENDRECV, pair, 2, 1e9, ALGO_RING, PROTO_SIMPLE,
+				       NULL, NULL, 0) == 0);
+	}
+	sim_run(w.s, UINT64_MAX);
+	T_NEAR((double)sim_now(w.s) - lat, 20e6, 1e-6);
+	world_free(&w);
+}
+
 static void test_paths(void)
 {
 	/* 8-port switches, one NIC a node: 4 nodes a leaf, 4 leaves a pod */
@@ -284,6 +314,7 @@ int main(void)
 	T_RUN(test_ring_channels_use_every_nic);
 	T_RUN(test_shared_nic_halves);
 	T_RUN(test_oversubscribed_uplinks_slow_cross_leaf);
+	T_RUN(test_rail_dmodk_spreads_uplinks);
 	T_RUN(test_paths);
 	T_RUN(test_bad_ranks);
 	return t_done();
