@@ -111,7 +111,7 @@ int autopar_search(const train_cfg *t, const parallel_cfg *req, const cluster_no
 		if (layout_build(g, so, gm->eff, &p, &lay, why, sizeof why) != 0)
 			continue;
 		feasible++;
-		step_input in = { t, p, gm, &lay, STEP_DP_BUCKET_PARAMS, NULL, NULL, NULL, NULL };
+		step_input in = { t, p, gm, &lay, STEP_DP_BUCKET_PARAMS, NULL, NULL, NULL, NULL, 0 };
 		double est = step_analytic_s(&in);
 		int pos = nbest < AUTOPAR_SIMULATE ? nbest++ : AUTOPAR_SIMULATE;
 		if (pos == AUTOPAR_SIMULATE) {
@@ -144,7 +144,7 @@ int autopar_search(const train_cfg *t, const parallel_cfg *req, const cluster_no
 		step_result sr;
 		if (layout_build(g, so, gm->eff, &best[i].p, &lay, why, sizeof why) != 0)
 			continue;
-		step_input in = { t, best[i].p, gm, &lay, STEP_DP_BUCKET_PARAMS, g, so, gm->eff, NULL };
+		step_input in = { t, best[i].p, gm, &lay, STEP_DP_BUCKET_PARAMS, g, so, gm->eff, NULL, 0 };
 		if (step_simulate(&in, &sr, why, sizeof why) != 0)
 			continue;
 		out->simulated++;

@@ -272,6 +272,28 @@ int net_path(net *n, int src, int dst, uint32_t salt, link_id *path)
 	return h;
 }
 
+int net_rail_planes(const net *n)
+{
+	if (n->nics <= 1 || !n->dmodk || n->gpn % n->nics != 0 || n->domain_gpus % n->gpn != 0)
+		return 1;
+	if (n->rails > 1) {
+		/* Rail-optimized: each leaf serves one rail and routes follow the
+		 * destination's node, the same on every rail; pods mixing rails would
+		 * share aggregation links between planes. */
+		if (n->tiers >= 3 && n->pods > 1 && n->leaves_per_rail % n->pod_leaves != 0)
+			return 1;
+		return n->nics;
+	}
+	/* One tree: a node's NICs sit side by side on one leaf, and d-mod-k on the
+	 * port (node * nics + rail) picks an uplink congruent to the rail when the
+	 * uplinks come in whole multiples of the rails and carry equal cables, and
+	 * the same core (the port over the uplinks drops the rail). */
+	if (n->leaf_fan > 0 && (n->down_per_leaf % n->nics != 0 || n->leaf_fan % n->nics != 0 ||
+				n->leaf_cables % n->leaf_fan != 0))
+		return 1;
+	return n->nics;
+}
+
 link_id net_gpu_up(net *n, int gpu)
 {
 	return gpu >= 0 && gpu < n->gpus ? use(n, &n->gpu_up[gpu], n->up_Bps) : -1;

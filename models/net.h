@@ -53,6 +53,15 @@ int net_gpus_per_node(const net *n);
  * either is out of range. */
 int net_path(net *n, int src, int dst, uint32_t salt, link_id *path);
 
+/* Rail planes that can be folded. Traffic between GPUs of one local index stays
+ * on their rail: its NIC ports, and the switch links d-mod-k picks for it. When
+ * no link serves two rails and every rail's links and routes are rail 0's
+ * shifted (rail-optimized leaves, or one tree whose uplinks come in whole
+ * multiples of the rails; InfiniBand's d-mod-k, not ECMP hashing), that traffic
+ * runs at the rates of its image on rail 0. Returns the rail count then (each
+ * rail serving gpus_per_node / rails local indices), else 1. */
+int net_rail_planes(const net *n);
+
 /* The links of GPU `gpu`'s scale-up port (up: towards the switch; down:
  * from it) and of its NIC port (up: into the leaf; down: out of it). -1 when the
  * GPU has no such port. */

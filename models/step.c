@@ -52,6 +52,9 @@ typedef struct {
 	collflow *cf;
 	int tp, cp, dp, pp;
 	int dp_flows, pp_flows;   /* 1: that traffic leaves the scale-up domain */
+	int planes;               /* rail planes folded: only tensor ranks whose local
+	                           * index is on rail 0 (ti % gpn < gpn / planes) run */
+	int gpn;
 	coll_comm dp_alone, pp_alone; /* the groups as they would find the links alone */
 	int *ranks;               /* scratch, tp * cp * dp */
 } step_net;
@@ -136,6 +139,14 @@ static void graph_link(graph *g)
 		g->succ[t->succ_first + t->nsucc++] = g->edges[i].to;
 	}
 	free(cnt);
+	/* The graph is built: the edge list is spent and the task array fits. */
+	free(g->edges);
+	g->edges = NULL;
+	g->nedges = g->ecap = 0;
+	if (g->ntasks > 0 && g->ntasks < g->cap) {
+		g->tasks = xrealloc(g->tasks, (size_t)g->ntasks * sizeof *g->tasks);
+		g->cap = g->ntasks;
+	}
 }
 
 static void task_done(sim *s, void *arg, uint64_t data);
@@ -174,25 +185,29 @@ static int net_launch(graph *g, int32_t id)
 	if (coll_choose(c, (coll_op)t->net_op, t->net_bytes, -1, &a, &pr) < 0)
 		return -1;
 	t->net_pending = 0;
-	if (t->net == NET_DP) {
-		for (int ti = 0; ti < sn->tp; ti++)
-			for (int ci = 0; ci < sn->cp; ci++) {
+	/* Folded rail planes: only tensor ranks on rail 0 run; the others' groups are
+	 * its image on their own planes and finish at the same times. */
+	int rail0 = sn->gpn / sn->planes;      /* local indices on rail 0 */
+	for (int ti = 0; ti < sn->tp; ti++) {
+		if (ti % sn->gpn >= rail0)
+			continue;
+		for (int ci = 0; ci < sn->cp; ci++) {
+			if (t->net == NET_DP) {
 				for (int di = 0; di < sn->dp; di++)
 					sn->ranks[di] = rank_of(sn, ti, ci, di, st);
 				if (collflow_start(sn->cf, c, (coll_op)t->net_op, sn->ranks, sn->dp, t->net_bytes,
 						   a, pr, net_group_done, g, (uint64_t)id) == 0)
 					t->net_pending++;
+				continue;
 			}
-	} else {
-		int to = t->net == NET_PPF ? (st + 1) % sn->pp : (st + sn->pp - 1) % sn->pp;
-		for (int ti = 0; ti < sn->tp; ti++)
-			for (int ci = 0; ci < sn->cp; ci++)
-				for (int di = 0; di < sn->dp; di++) {
-					int pair[2] = { rank_of(sn, ti, ci, di, st), rank_of(sn, ti, ci, di, to) };
-					if (collflow_start(sn->cf, c, COLL_SENDRECV, pair, 2, t->net_bytes, a, pr,
-							   net_group_done, g, (uint64_t)id) == 0)
-						t->net_pending++;
-				}
+			int to = t->net == NET_PPF ? (st + 1) % sn->pp : (st + sn->pp - 1) % sn->pp;
+			for (int di = 0; di < sn->dp; di++) {
+				int pair[2] = { rank_of(sn, ti, ci, di, st), rank_of(sn, ti, ci, di, to) };
+				if (collflow_start(sn->cf, c, COLL_SENDRECV, pair, 2, t->net_bytes, a, pr,
+						   net_group_done, g, (uint64_t)id) == 0)
+					t->net_pending++;
+			}
+		}
 	}
 	return t->net_pending > 0 ? 0 : -1;
 }
@@ -686,14 +701,28 @@ static void stage_breakdown(const graph *g, int st, uint64_t makespan, double ac
 
 /* ---- trace ------------------------------------------------------------------- */
 
-/* Appends every task's span, and every flow-network link's totals, to tr (the
- * optional recording hook). */
-static int trace_record(const graph *g, step_trace *tr)
+/* Appends every flow-network link's totals to tr (the optional recording hook). */
+static int trace_links(const graph *g, step_trace *tr)
+{
+	int nlinks = g->net ? flow_link_count(g->net->fn) : 0;
+	if (step_trace_reserve(tr, 0, nlinks) != 0)
+		return -1;
+	for (link_id l = 0; l < nlinks; l++)
+		if (step_trace_add_link(tr, flow_link_capacity(g->net->fn, l), flow_link_carried_bytes(g->net->fn, l),
+					flow_link_busy_ns(g->net->fn, l)) != 0)
+			return -1;
+	return 0;
+}
+
+/* Appends every task's span to tr. */
+static int trace_spans(const graph *g, step_trace *tr)
 {
 	static const unsigned char kind[] = {
 		[K_COMPUTE] = TRACE_COMPUTE, [K_TP] = TRACE_TP, [K_PP] = TRACE_PP,
 		[K_CP] = TRACE_CP, [K_DP] = TRACE_DP, [K_OPT] = TRACE_OPTIMIZER,
 	};
+	if (step_trace_reserve(tr, g->ntasks, 0) != 0)
+		return -1;
 	for (int32_t i = 0; i < g->ntasks; i++) {
 		const task *t = &g->tasks[i];
 		unsigned char k = t->kind == K_TP && t->comm_ns < t->dur_ns ? TRACE_COMPUTE : kind[t->kind];
@@ -701,10 +730,6 @@ static int trace_record(const graph *g, step_trace *tr)
 				   t->start_ns, t->start_ns + t->dur_ns, t->comm_ns) != 0)
 			return -1;
 	}
-	for (link_id l = 0; g->net && l < flow_link_count(g->net->fn); l++)
-		if (step_trace_add_link(tr, flow_link_capacity(g->net->fn, l), flow_link_carried_bytes(g->net->fn, l),
-					flow_link_busy_ns(g->net->fn, l)) != 0)
-			return -1;
 	return 0;
 }
 
@@ -754,6 +779,11 @@ static int step_net_new(const step_input *in, graph *g, char *err, size_t errlen
 	}
 	sn->dp_flows = p->dp > 1 && in->lay->dp.nnodes > 1;
 	sn->pp_flows = p->pp > 1 && in->lay->pp.nnodes > 1;
+	/* Tensor ranks spanning whole nodes put each peer group on one rail. */
+	sn->gpn = gpn;
+	sn->planes = 1;
+	if (!in->unfold_planes && p->tp % gpn == 0)
+		sn->planes = net_rail_planes(sn->n);
 	g->net = sn;
 	return 0;
 }
@@ -862,8 +892,16 @@ int step_simulate(const step_input *in, step_result *out, char *err, size_t errl
 		out->flows = collflow_flows(g.net->cf);
 		out->flows_used = out->flows > 0;
 		out->net_gpus = net_gpus(g.net->n);
+		out->planes_folded = g.net->planes;
 	}
-	if (in->trace && trace_record(&g, in->trace) != 0) {
+	if (in->trace && trace_links(&g, in->trace) != 0) {
+		snprintf(err, errlen, "out of memory recording the step trace");
+		goto done;
+	}
+	/* Its links are recorded: the network goes before the spans arrive. */
+	step_net_free(g.net);
+	g.net = NULL;
+	if (in->trace && trace_spans(&g, in->trace) != 0) {
 		snprintf(err, errlen, "out of memory recording the step trace");
 		goto done;
 	}

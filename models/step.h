@@ -4,11 +4,14 @@
  * buckets overlapped with backward, parameter all-gathers, the optimizer step.
  *
  * Folding: tensor-parallel ranks and data-parallel replicas do identical compute,
- * so one rank per pipeline stage runs its kernels (step_result.folded). Their
- * network traffic is not folded: with a cluster given, each data-parallel
- * collective and pipeline send that leaves the scale-up domain starts the flows
- * of every peer group at once (models/collflow), so rings of different stages and
- * ranks meet on shared NICs and fabric links. Collectives inside one scale-up
+ * so one rank per pipeline stage runs its kernels (step_result.folded). With a
+ * cluster given, each data-parallel collective and pipeline send that leaves the
+ * scale-up domain starts the flows of every peer group at once (models/collflow),
+ * so rings of different stages and ranks meet on shared NICs and fabric links.
+ * Only where the answer cannot differ is that traffic folded too: when tensor
+ * parallelism spans whole nodes, every peer group's GPUs share one local index,
+ * hence one rail, and on rail planes that share no link and route alike
+ * (net_rail_planes) the groups of rail 0 run for all (step_result.planes_folded). Collectives inside one scale-up
  * domain take their cost model's time (their ports carry no other group's
  * traffic in these layouts). */
 #ifndef CAPSIM_STEP_H
@@ -40,6 +43,8 @@ typedef struct {
 	const cluster_scaleout *so;
 	const profile_gpu *eff;
 	step_trace *trace;        /* NULL: off; else every task's span is appended */
+	int unfold_planes;        /* 1: run every rail plane's flows even where they are
+	                           * identical (tests check that folding changes nothing) */
 } step_input;
 
 /* Per-microbatch costs of one layer and of the pipeline ends, in ns. */
@@ -74,6 +79,8 @@ typedef struct {
 	int flows_used;           /* 1: some communication ran as flows, every peer's */
 	uint64_t flows;           /* flows started */
 	int net_gpus;             /* GPUs wired into the flow network */
+	int planes_folded;        /* > 1: flows ran for one of this many identical rail
+	                           * planes (net_rail_planes), 1: for all */
 } step_result;
 
 /* Fills *c from the input. */

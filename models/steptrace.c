@@ -28,6 +28,25 @@ int step_trace_add(step_trace *tr, int stage, int stream, trace_kind kind,
 	return 0;
 }
 
+int step_trace_reserve(step_trace *tr, long spans, int links)
+{
+	if (tr->n + spans > tr->cap) {
+		step_span *s = realloc(tr->spans, (size_t)(tr->n + spans) * sizeof *s);
+		if (!s)
+			return -1;
+		tr->spans = s;
+		tr->cap = tr->n + spans;
+	}
+	if (tr->nlinks + links > tr->link_cap) {
+		step_link *l = realloc(tr->links, (size_t)(tr->nlinks + links) * sizeof *l);
+		if (!l)
+			return -1;
+		tr->links = l;
+		tr->link_cap = tr->nlinks + links;
+	}
+	return 0;
+}
+
 int step_trace_add_link(step_trace *tr, double capacity_Bps, double carried_B, uint64_t busy_ns)
 {
 	if (tr->nlinks == tr->link_cap) {

@@ -53,6 +53,11 @@ typedef struct {
 int step_trace_add(step_trace *tr, int stage, int stream, trace_kind kind,
 		   uint64_t start_ns, uint64_t end_ns, uint64_t comm_ns);
 
+/* Makes room for `spans` more spans and `links` more links, so that many appends
+ * allocate nothing (a step knows its counts; doubling would leave up to half the
+ * record idle). Returns 0, or -1 when memory runs out (the trace is unchanged). */
+int step_trace_reserve(step_trace *tr, long spans, int links);
+
 /* Appends one link's totals. Returns 0, or -1 when memory runs out. */
 int step_trace_add_link(step_trace *tr, double capacity_Bps, double carried_B, uint64_t busy_ns);
 

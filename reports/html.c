@@ -462,8 +462,10 @@ void report_html(FILE *f, const run_results *r)
 		for (int i = 0; i < r->timeline.nlinks; i++)
 			if (r->timeline.links[i].utilisation > top)
 				top = r->timeline.links[i].utilisation;
-		fprintf(f, "%d flow-network links carried traffic; the busiest at %.1f%% of its capacity over the "
-			"step (links.csv). ", r->timeline.nlinks, 100.0 * top);
+		fprintf(f, "%d flow-network links carried traffic%s; the busiest at %.1f%% of its capacity over the "
+			"step (links.csv). ", r->timeline.nlinks,
+			r->training.planes_folded > 1 ? " (one rail plane's: the rails are identical and share no link, so one ran for all)" : "",
+			100.0 * top);
 	}
 	if (r->charts > 0)
 		fprintf(f, "gnuplot charts: %s.", t->present ? "timeline.png, breakdown.png, power.png, cost.png" : "cost.png");

@@ -48,9 +48,9 @@ static void train_block(FILE *f, const train_results *t)
 	fprintf(f, "\"profile\": ");
 	jsonw_str(f, t->profile);
 	fprintf(f, ", \"evaluator\": \"event simulation\", \"folded_symmetric_ranks\": %s, "
-		"\"network\": \"%s\", \"flows\": %llu\n  }",
+		"\"network\": \"%s\", \"flows\": %llu, \"rail_planes_folded\": %d\n  }",
 		t->folded ? "true" : "false", t->flows_used ? "flows" : "cost model",
-		(unsigned long long)t->flows);
+		(unsigned long long)t->flows, t->planes_folded > 1 ? t->planes_folded : 1);
 }
 
 static void power_block(FILE *f, const power_results *p)

@@ -177,8 +177,9 @@ static void files_section(FILE *f, const run_results *r)
 			if (t->links[i].utilisation > top)
 				top = t->links[i].utilisation;
 		}
-		fprintf(f, "\nLinks that carried traffic as flows: %d; mean utilisation over the step %.1f%%, busiest %.1f%%.\n",
-			t->nlinks, 100.0 * sum / t->nlinks, 100.0 * top);
+		fprintf(f, "\nLinks that carried traffic as flows: %d%s; mean utilisation over the step %.1f%%, busiest %.1f%%.\n",
+			t->nlinks, r->training.planes_folded > 1 ? " (one rail plane's)" : "",
+			100.0 * sum / t->nlinks, 100.0 * top);
 	} else if (r->formats & RESULTS_FMT_CSV) {
 		fprintf(f, "\nNo traffic ran as flows in this step (links.csv has no rows).\n");
 	}
@@ -257,6 +258,9 @@ void report_markdown(FILE *f, const run_results *r)
 			(unsigned long long)t->flows, t->net_gpus);
 	else
 		fprintf(f, "- Communication: NCCL's cost model per collective (algorithm and protocol chosen as NCCL does); no traffic left a scale-up domain, so no link was shared.\n");
+	if (t->flows_used && t->planes_folded > 1)
+		fprintf(f, "- Rail planes folded: those flows are the traffic of one of the %d rails. Every peer group's GPUs share one local index, hence one rail, and the rails share no link and route alike (InfiniBand d-mod-k), so the other rails' traffic runs at the same rates and finishes at the same times; the link figures are one rail's.\n",
+			t->planes_folded);
 	fprintf(f, "- Calibration profile: %s (%s). GEMM efficiency %.2f (%s), attention %.2f, HBM %.2f.\n",
 		t->profile, t->profile_file, t->gemm_eff,
 		t->gemm_eff_measured ? "measured on this GPU" :

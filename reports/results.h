@@ -38,6 +38,7 @@ typedef struct {
 	int flows_used;           /* 1: communication leaving the scale-up domain ran as flows */
 	uint64_t flows;
 	int net_gpus;             /* GPUs wired into the flow network */
+	int planes_folded;        /* > 1: flows ran for one of this many identical rail planes */
 	/* a published or vendor claim to put beside the answer */
 	double claim_days, claim_tflops_per_gpu;
 	int claim_hw_flops;
@@ -218,6 +219,8 @@ typedef struct {
 	int formats;              /* RESULTS_FMT_* bits of the report folder */
 	int want_timeline;        /* set before run_scenario: keep the step timeline (heap-owned;
 				     release with run_results_release); 0: none is kept */
+	int unfold_planes;        /* set before run_scenario: simulate every rail plane's flows
+				     even where folding is exact (tests compare the two) */
 	calib_results calibration;
 	uncertainty_results uncertainty;
 } run_results;

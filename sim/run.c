@@ -177,6 +177,7 @@ static void fill_results(const scenario *sc, const plan *pl, const step_result *
 	o->flows_used = sr->flows_used;
 	o->flows = sr->flows;
 	o->net_gpus = sr->net_gpus;
+	o->planes_folded = sr->planes_folded;
 	o->claim_days = t->claim_time_s / 86400.0;
 	o->claim_tflops_per_gpu = t->claim_flops_per_gpu / 1e12;
 	o->claim_hw_flops = t->claim_hw_flops;
@@ -451,9 +452,10 @@ int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen)
 {
 	plan pl;
 	char why[512];
-	int want_timeline = r->want_timeline;
+	int want_timeline = r->want_timeline, unfold = r->unfold_planes;
 	memset(r, 0, sizeof *r);
 	r->want_timeline = want_timeline;
+	r->unfold_planes = unfold;
 	snprintf(r->scenario, sizeof r->scenario, "%s", sc->name);
 	snprintf(r->description, sizeof r->description, "%s", sc->description);
 	if (sc->kind == WORK_NONE) {
@@ -477,7 +479,7 @@ int run_scenario(const scenario *sc, run_results *r, char *err, size_t errlen)
 	step_trace tr;
 	memset(&tr, 0, sizeof tr);
 	step_input in = { &sc->train, pl.p, &pl.gm, &pl.lay, STEP_DP_BUCKET_PARAMS,
-			  &sc->cl.groups[0], &sc->cl.scaleout, pl.gm.eff, &tr };
+			  &sc->cl.groups[0], &sc->cl.scaleout, pl.gm.eff, &tr, unfold };
 	step_result sr;
 	if (step_simulate(&in, &sr, why, sizeof why) != 0) {
 		snprintf(err, errlen, "%s:%d: %s", sc->file, sc->train.line_parallel, why);

@@ -80,7 +80,7 @@ static int sim(const train_cfg *t, parallel_cfg p, step_result *r)
 	char err[256];
 	if (layout_build(&grp, &so, gm.eff, &p, &lay, err, sizeof err) != 0)
 		return -1;
-	step_input in = { t, p, &gm, &lay, STEP_DP_BUCKET_PARAMS, NULL, NULL, NULL, NULL };
+	step_input in = { t, p, &gm, &lay, STEP_DP_BUCKET_PARAMS, NULL, NULL, NULL, NULL, 0 };
 	int rc = step_simulate(&in, r, err, sizeof err);
 	if (rc)
 		printf("  step_simulate: %s\n", err);
@@ -92,7 +92,7 @@ static double analytic(const train_cfg *t, parallel_cfg p)
 	train_layout lay;
 	char err[256];
 	layout_build(&grp, &so, gm.eff, &p, &lay, err, sizeof err);
-	step_input in = { t, p, &gm, &lay, STEP_DP_BUCKET_PARAMS, NULL, NULL, NULL, NULL };
+	step_input in = { t, p, &gm, &lay, STEP_DP_BUCKET_PARAMS, NULL, NULL, NULL, NULL, 0 };
 	return step_analytic_s(&in);
 }
 
