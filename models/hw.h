@@ -67,6 +67,13 @@ typedef struct {
 	int nics;                 /* scale-out NICs (one per rail) */
 	char nic[HW_ID_LEN];
 	double pcie_bw_Bps;       /* host-device bandwidth per GPU, per direction */
+	/* The host's PCIe tree, for GPUs whose scale-up is PCIe: GPUs and NICs spread
+	 * evenly over `sockets` CPUs (host bridges), under `pcie_switches` switches
+	 * (0: on the CPUs' root ports) whose uplinks run at pcie_bw_Bps; sockets talk
+	 * over socket_link_Bps per direction (UPI, xGMI). */
+	int sockets;              /* 0 in the catalog means 1 */
+	int pcie_switches;
+	double socket_link_Bps;
 	double coll_overhead_ns;  /* fixed cost added to every collective (measured on
 	                           * some virtual machines); 0 = none */
 	int nic_via_host;         /* 1: NCCL reaches the NICs only through the host bridge

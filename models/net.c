@@ -34,6 +34,12 @@ struct net {
 	double up_Bps, nic_Bps, port_Bps;    /* a scale-up port, a NIC, a switch cable */
 	int leaf_cables, agg_cables;         /* uplinks of a leaf, of an aggregation switch */
 	link_id *agg_up, *agg_down;          /* [pods * aggs_per_pod * agg_fan] */
+	/* PCIe-attached GPUs: the host's tree inside each node */
+	int pcie_host;                       /* 1: GPUs reach each other and the NICs over PCIe */
+	int sockets, switches;
+	double sock_Bps;
+	link_id *sock;                       /* [nodes * sockets * sockets], from x to y at x * sockets + y */
+	link_id *sw_up, *sw_down;            /* [nodes * switches]: a PCIe switch's uplink to its CPU */
 	net_shape shape;
 };
 
@@ -57,6 +63,9 @@ void net_free(net *n)
 	free(n->leaf_down);
 	free(n->agg_up);
 	free(n->agg_down);
+	free(n->sock);
+	free(n->sw_up);
+	free(n->sw_down);
 	free(n);
 }
 
@@ -153,6 +162,16 @@ int net_build(const cluster_nodes *g, const cluster_scaleout *so, const profile_
 	n->up_Bps = up_Bps;
 	n->gpu_up = links_alloc((size_t)n->gpus);
 	n->gpu_down = links_alloc((size_t)n->gpus);
+	if (pcie) {
+		const hw_node *hn = g->node;
+		n->pcie_host = 1;
+		n->sockets = hn->sockets > 1 ? hn->sockets : 1;
+		n->switches = hn->pcie_switches;
+		n->sock_Bps = hn->socket_link_Bps;
+		n->sock = links_alloc((size_t)nodes * n->sockets * n->sockets);
+		n->sw_up = links_alloc((size_t)nodes * n->switches);
+		n->sw_down = links_alloc((size_t)nodes * n->switches);
+	}
 	int domains = (n->gpus + n->domain_gpus - 1) / n->domain_gpus;
 	int has_fabric = so->fabric && so->sw && g->nic && g->node->nics > 0;
 	if (has_fabric) {
@@ -227,17 +246,63 @@ static uint32_t ecmp_hash(int src, int dst, uint32_t salt, uint32_t level)
 	return (uint32_t)x;
 }
 
+/* A device of a PCIe node's host tree: its PCIe switch (-1: on a CPU root port) and
+ * its socket, for the `i`-th of `count` GPUs or NICs spread evenly. */
+typedef struct {
+	int sw, socket;
+} host_slot;
+
+static host_slot host_slot_of(const net *n, int i, int count)
+{
+	host_slot h;
+	h.sw = n->switches > 0 ? i * n->switches / count : -1;
+	h.socket = h.sw >= 0 ? h.sw * n->sockets / n->switches : i * n->sockets / count;
+	return h;
+}
+
+/* Appends to path[*h] the host links between two devices of node `node` past their
+ * own PCIe links: nothing under one PCIe switch (NCCL's P2P), else up the source's
+ * switch, across sockets if they differ (host memory on the way, as NCCL's SHM
+ * transport goes), and down the destination's switch. */
+static void host_hops(net *n, int node, host_slot a, host_slot b, link_id *path, int *h)
+{
+	if (a.sw >= 0 && a.sw == b.sw)
+		return;
+	size_t base = (size_t)node * n->switches;
+	if (a.sw >= 0)
+		path[(*h)++] = use(n, &n->sw_up[base + a.sw], n->up_Bps);
+	if (a.socket != b.socket) {
+		size_t k = ((size_t)node * n->sockets + a.socket) * n->sockets + b.socket;
+		path[(*h)++] = use(n, &n->sock[k], n->sock_Bps);
+	}
+	if (b.sw >= 0)
+		path[(*h)++] = use(n, &n->sw_down[base + b.sw], n->up_Bps);
+}
+
 int net_path(net *n, int src, int dst, uint32_t salt, link_id *path)
 {
 	if (src == dst || src < 0 || dst < 0 || src >= n->gpus || dst >= n->gpus)
 		return -1;
+	int h = 0;
+	int ns = src / n->gpn, nd = dst / n->gpn;
+	host_slot gs = { -1, 0 }, gd = { -1, 0 };
+	if (n->pcie_host) {
+		gs = host_slot_of(n, src % n->gpn, n->gpn);
+		gd = host_slot_of(n, dst % n->gpn, n->gpn);
+	}
 	if (net_domain(n, src) == net_domain(n, dst)) {
-		path[0] = use(n, &n->gpu_up[src], n->up_Bps);
-		path[1] = use(n, &n->gpu_down[dst], n->up_Bps);
-		return 2;
+		path[h++] = use(n, &n->gpu_up[src], n->up_Bps);
+		if (n->pcie_host && ns == nd)
+			host_hops(n, ns, gs, gd, path, &h);
+		path[h++] = use(n, &n->gpu_down[dst], n->up_Bps);
+		return h;
 	}
 	int ps = nic_of(n, src), pd = nic_of(n, dst);
-	int h = 0;
+	if (n->pcie_host) {
+		/* The GPU's own PCIe link, and the host's, to its NIC */
+		path[h++] = use(n, &n->gpu_up[src], n->up_Bps);
+		host_hops(n, ns, gs, host_slot_of(n, ps % n->nics, n->nics), path, &h);
+	}
 	path[h++] = use(n, &n->nic_up[ps], n->nic_Bps);
 	int ls = leaf_of_port(n, ps), ld = leaf_of_port(n, pd);
 	if (ls != ld && n->leaf_fan > 0) {
@@ -269,6 +334,10 @@ int net_path(net *n, int src, int dst, uint32_t salt, link_id *path)
 		}
 	}
 	path[h++] = use(n, &n->nic_down[pd], n->nic_Bps);
+	if (n->pcie_host) {
+		host_hops(n, nd, host_slot_of(n, pd % n->nics, n->nics), gd, path, &h);
+		path[h++] = use(n, &n->gpu_down[dst], n->up_Bps);
+	}
 	return h;
 }
 

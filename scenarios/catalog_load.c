@@ -75,6 +75,9 @@ static const field node_fields[] = {
 	FI("nic", F_REF, hw_node, nic),
 	FU("pcie-bw", UNIT_BYTE_RATE, hw_node, pcie_bw_Bps),
 	FI("nic-via-host", F_BOOL, hw_node, nic_via_host),
+	FI("sockets", F_POS, hw_node, sockets),
+	FI("pcie-switches", F_NONNEG, hw_node, pcie_switches),
+	FU("socket-link", UNIT_BYTE_RATE, hw_node, socket_link_Bps),
 	FU("collective-overhead", UNIT_TIME_NS, hw_node, coll_overhead_ns),
 	FU("host-power", UNIT_POWER, hw_node, host_power_w),
 	FU("max-power", UNIT_POWER, hw_node, max_power_w),
@@ -361,6 +364,19 @@ static int parse_entry(const xmldoc_node *n, int k, void **out, char *err, size_
 		hw_node *nd = (hw_node *)(void *)data;
 		if (nd->nics > 0 && !nd->nic[0]) {
 			xmldoc_error(n, "nics", err, errlen, "a node with nics needs nic=\"<catalog nic id>\"");
+			goto done;
+		}
+		if (nd->sockets == 0)
+			nd->sockets = 1;
+		if (nd->sockets > 1 && !(nd->socket_link_Bps > 0)) {
+			xmldoc_error(n, "sockets", err, errlen,
+				     "a node with sockets=\"%d\" needs socket-link=\"<bandwidth per direction>\" (UPI, xGMI)",
+				     nd->sockets);
+			goto done;
+		}
+		if (nd->sockets > nd->gpus || nd->pcie_switches > nd->gpus) {
+			xmldoc_error(n, nd->sockets > nd->gpus ? "sockets" : "pcie-switches", err, errlen,
+				     "expected at most gpus=\"%d\" (GPUs are spread evenly over them)", nd->gpus);
 			goto done;
 		}
 		break;

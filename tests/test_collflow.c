@@ -266,6 +266,85 @@ static void test_rail_dmodk_spreads_uplinks(void)
 	world_free(&w);
 }
 
+/* A node of 4 PCIe GPUs (64 GB/s links) on two CPU sockets joined by 40 GB/s, with
+ * `switches` PCIe switches and one 50 GB/s NIC. */
+static void rig_pcie(rig *r, int nodes, int switches)
+{
+	rig_init(r, nodes, 1, 64, 1, 1);
+	r->so.topology = TOPO_SINGLE_SWITCH;
+	r->su.kind = SCALEUP_PCIE;
+	r->su.bw_Bps = 64e9;
+	r->su.domain_gpus = 4;
+	r->node.gpus = 4;
+	r->node.sockets = 2;
+	r->node.socket_link_Bps = 40e9;
+	r->node.pcie_switches = switches;
+}
+
+/* Finish time (less the cost model's latency) of 1 GB sends between the pairs. */
+static double sends_ns(rig *r, int nodes, const int (*pairs)[2], int n)
+{
+	world w;
+	if (world_new(&w, r, nodes) != 0)
+		return -1;
+	coll_comm c = comm_of(r, 2, nodes > 1 ? 1 : 2);
+	c.inter_Bps = c.intra_Bps = 1e15; /* links set the pace */
+	double lat = coll_time_ns(&c, COLL_SENDRECV, 0, ALGO_RING, PROTO_SIMPLE);
+	for (int i = 0; i < n; i++) {
+		int pair[2] = { pairs[i][0], pairs[i][1] };
+		T_CHECK(collflow_start(w.cf, &c, COLL_SENDRECV, pair, 2, 1e9, ALGO_RING, PROTO_SIMPLE,
+				       NULL, NULL, 0) == 0);
+	}
+	sim_run(w.s, UINT64_MAX);
+	double t = (double)sim_now(w.s) - lat;
+	world_free(&w);
+	return t;
+}
+
+static void test_pcie_host_tree(void)
+{
+	rig r;
+	rig_pcie(&r, 1, 0);
+	world w;
+	if (world_new(&w, &r, 1) != 0)
+		return;
+	link_id p[FLOW_MAX_HOPS];
+	T_EQ_INT(net_path(w.n, 0, 1, 0, p), 2);      /* one socket: GPU links only */
+	T_EQ_INT(net_path(w.n, 0, 2, 0, p), 3);      /* and across the socket link */
+	world_free(&w);
+	/* One send on one socket runs at its PCIe links' 64 GB/s; two sends across
+	 * the sockets share the 40 GB/s socket link (2 GB in 50 ms). */
+	static const int same[][2] = { { 0, 1 } }, cross[][2] = { { 0, 2 }, { 1, 3 } };
+	T_NEAR(sends_ns(&r, 1, same, 1), 1e9 / 64e9 * 1e9, 1e-6);
+	T_NEAR(sends_ns(&r, 1, cross, 2), 2e9 / 40e9 * 1e9, 1e-6);
+
+	/* Two PCIe switches, one a socket: GPUs 0 and 1 talk under theirs (NCCL's
+	 * P2P); GPU 0 to 2 goes up its switch, across, and down the other. */
+	rig_pcie(&r, 1, 2);
+	if (world_new(&w, &r, 1) != 0)
+		return;
+	T_EQ_INT(net_path(w.n, 0, 1, 0, p), 2);
+	T_EQ_INT(net_path(w.n, 0, 2, 0, p), 5);
+	world_free(&w);
+	/* 0->1 and 2->3 stay under their switches; 0->2 and 1->3 share switch 0's
+	 * uplink (64 GB/s) before the socket link (40 GB/s) binds. */
+	static const int under[][2] = { { 0, 1 }, { 2, 3 } };
+	T_NEAR(sends_ns(&r, 1, under, 2), 1e9 / 64e9 * 1e9, 1e-6);
+	T_NEAR(sends_ns(&r, 1, cross, 2), 2e9 / 40e9 * 1e9, 1e-6);
+
+	/* Across nodes, one NIC on socket 0: GPU 2 (socket 1) reaches it over the
+	 * socket link at both ends; with GPU 0's send as well, each socket link
+	 * carries one send and the NICs (50 GB/s) carry both: 2 GB in 40 ms. */
+	rig_pcie(&r, 2, 0);
+	if (world_new(&w, &r, 2) != 0)
+		return;
+	T_EQ_INT(net_path(w.n, 2, 6, 0, p), 6);
+	T_EQ_INT(net_path(w.n, 0, 4, 0, p), 4);
+	world_free(&w);
+	static const int nic[][2] = { { 0, 4 }, { 2, 6 } };
+	T_NEAR(sends_ns(&r, 2, nic, 2), 2e9 / 50e9 * 1e9, 1e-6);
+}
+
 static void test_paths(void)
 {
 	/* 8-port switches, one NIC a node: 4 nodes a leaf, 4 leaves a pod */
@@ -315,6 +394,7 @@ int main(void)
 	T_RUN(test_shared_nic_halves);
 	T_RUN(test_oversubscribed_uplinks_slow_cross_leaf);
 	T_RUN(test_rail_dmodk_spreads_uplinks);
+	T_RUN(test_pcie_host_tree);
 	T_RUN(test_paths);
 	T_RUN(test_bad_ranks);
 	return t_done();

@@ -632,6 +632,20 @@ static void test_catalog_bad_reference(void)
 	T_CHECKF(strcmp(err, want) == 0, "got  %s\nwant %s", err, want);
 }
 
+static void test_catalog_sockets_need_link(void)
+{
+	char dir[1024], f[1100];
+	catalog *cat = (catalog *)&sentinel;
+	src("tests/data/bad/catalog-sockets", dir, sizeof dir);
+	snprintf(f, sizeof f, "%s/one.xml", dir);
+	T_EQ_INT(catalog_load_dir(dir, &cat, err, sizeof err), -1);
+	T_CHECK(cat == (catalog *)&sentinel);
+	char want[2400];
+	snprintf(want, sizeof want, "%s:%d: <node sockets=\"2\">: a node with sockets=\"2\" needs "
+	         "socket-link=\"<bandwidth per direction>\" (UPI, xGMI)", f, line_of(f, "<node "));
+	T_CHECKF(strcmp(err, want) == 0, "got  %s\nwant %s", err, want);
+}
+
 static void test_catalog_unit(void)
 {
 	char dir[1024], f[1100];
@@ -712,6 +726,7 @@ int main(void)
 	T_RUN(test_long_source_cut_at_character);
 	T_RUN(test_catalog_duplicate);
 	T_RUN(test_catalog_bad_reference);
+	T_RUN(test_catalog_sockets_need_link);
 	T_RUN(test_catalog_unit);
 	T_RUN(test_catalog_missing_dir);
 	T_RUN(test_profile_errors);

@@ -19,10 +19,12 @@ typedef int32_t link_id;
 typedef int32_t flow_id;
 
 /* The longest path a flow may take: a three-tier fat-tree route is six links (the
- * NIC into its leaf, leaf to aggregation to core and back down, out to the NIC),
- * a scale-up route two. Every flow keeps room for this many hops, so it is kept
- * tight: memory per simulated GPU matters at scale. */
-#define FLOW_MAX_HOPS 8
+ * NIC into its leaf, leaf to aggregation to core and back down, out to the NIC);
+ * a PCIe-attached GPU adds at each end its own PCIe link and, at most, its PCIe
+ * switch's uplink, the link between CPU sockets and the NIC's switch's downlink.
+ * Every flow keeps room for this many hops, so it is kept tight: memory per
+ * simulated GPU matters at scale. */
+#define FLOW_MAX_HOPS 14
 
 /* Counters since flow_net_new(), for tests and benchmarks. */
 typedef struct {
