@@ -21,7 +21,7 @@
 enum { S_COMP, S_SENDF, S_SENDB, S_CP, S_DP, S_COUNT };
 enum { K_COMPUTE, K_TP, K_PP, K_CP, K_DP, K_OPT };
 
-enum { NET_NONE, NET_DP, NET_PPF, NET_PPB };
+enum { NET_NONE, NET_DP, NET_PPF, NET_PPB, NET_EP };
 
 typedef struct {
 	uint64_t dur_ns, start_ns;
@@ -50,12 +50,12 @@ typedef struct {
 	flow_net *fn;
 	net *n;
 	collflow *cf;
-	int tp, cp, dp, pp;
-	int dp_flows, pp_flows;   /* 1: that traffic leaves the scale-up domain */
+	int tp, cp, dp, pp, ep;
+	int dp_flows, pp_flows, ep_flows; /* 1: that traffic leaves the scale-up domain */
 	int planes;               /* rail planes folded: only tensor ranks whose local
 	                           * index is on rail 0 (ti % gpn < gpn / planes) run */
 	int gpn;
-	coll_comm dp_alone, pp_alone; /* the groups as they would find the links alone */
+	coll_comm dp_alone, pp_alone, ep_alone; /* the groups as they would find the links alone */
 	int *ranks;               /* scratch, tp * cp * dp */
 } step_net;
 
@@ -165,6 +165,8 @@ static void net_group_done(sim *s, void *arg, uint64_t data)
 	if (--t->net_pending > 0)
 		return;
 	t->dur_ns = sim_now(s) - t->start_ns;
+	if (t->kind == K_TP)
+		t->comm_ns = t->dur_ns;   /* an all-to-all blocking the compute stream */
 	task_done(s, g, data);
 }
 
@@ -177,8 +179,9 @@ static int net_launch(graph *g, int32_t id)
 	step_net *sn = g->net;
 	task *t = &g->tasks[id];
 	int st = t->stream / S_COUNT;
-	const coll_comm *c = t->net == NET_DP ? &sn->dp_alone : &sn->pp_alone;
-	if ((t->net == NET_DP && !sn->dp_flows) || (t->net != NET_DP && !sn->pp_flows))
+	const coll_comm *c = t->net == NET_DP ? &sn->dp_alone : t->net == NET_EP ? &sn->ep_alone : &sn->pp_alone;
+	int on = t->net == NET_DP ? sn->dp_flows : t->net == NET_EP ? sn->ep_flows : sn->pp_flows;
+	if (!on)
 		return -1;
 	coll_algo a;
 	coll_proto pr;
@@ -198,6 +201,17 @@ static int net_launch(graph *g, int32_t id)
 				if (collflow_start(sn->cf, c, (coll_op)t->net_op, sn->ranks, sn->dp, t->net_bytes,
 						   a, pr, net_group_done, g, (uint64_t)id) == 0)
 					t->net_pending++;
+				continue;
+			}
+			if (t->net == NET_EP) {
+				/* expert-parallel groups: ep consecutive data-parallel ranks */
+				for (int d0 = 0; d0 + sn->ep <= sn->dp; d0 += sn->ep) {
+					for (int e = 0; e < sn->ep; e++)
+						sn->ranks[e] = rank_of(sn, ti, ci, d0 + e, st);
+					if (collflow_start(sn->cf, c, COLL_ALLTOALL, sn->ranks, sn->ep, t->net_bytes,
+							   a, pr, net_group_done, g, (uint64_t)id) == 0)
+						t->net_pending++;
+				}
 				continue;
 			}
 			int to = t->net == NET_PPF ? (st + 1) % sn->pp : (st + sn->pp - 1) % sn->pp;
@@ -355,8 +369,10 @@ void step_costs_compute(const step_input *in, step_costs *c)
 		c->tp_ns = tp_full > qkv + proj ? tp_full - (qkv + proj) : 0;
 		c->tp_mlp_ns = tp_full > up + down ? tp_full - (up + down) : 0;
 	}
-	if (m->experts > 1 && p->ep > 1)
-		c->ep_ns = 2.0 * group_ns(&l->ep, COLL_ALLTOALL, act * T * k * h / tp);
+	if (m->experts > 1 && p->ep > 1) {
+		c->ep_bytes = act * T * k * h / tp;
+		c->ep_ns = 2.0 * group_ns(&l->ep, COLL_ALLTOALL, c->ep_bytes);
+	}
 	if (p->cp > 1)
 		c->cp_ns = (cp - 1.0) * group_ns(&l->cp, COLL_SENDRECV, 2.0 * act * b * s * kvh / tp);
 	c->pp_bytes = act * T * h / tp;
@@ -390,6 +406,13 @@ void step_costs_compute(const step_input *in, step_costs *c)
 	c->ag_layer_ns = zero >= 1 ? group_ns(&l->dp, COLL_ALLGATHER, c->ag_layer_bytes) : 0;
 }
 
+/* 1 when the step runs on a cluster and its expert all-to-alls leave the
+ * scale-up domain (they then run as flows). */
+static int ep_leaves_domain(const step_input *in)
+{
+	return in->group && in->t->model.experts > 1 && in->p.ep > 1 && in->lay->ep.nnodes > 1;
+}
+
 /* ---- graph construction ---------------------------------------------------- */
 
 typedef struct {
@@ -399,6 +422,7 @@ typedef struct {
 	int pp, v, nmb, G, Lc, zero, bucket_layers; /* Lc: the most layers of a chunk */
 	int32_t *f_first, *f_send, *b_first, *b_send; /* [stage][mb * v + chunk] */
 	int32_t *ag;              /* [stage][chunk * Lc + layer]: dist-opt gathers */
+	int ep_flows;             /* 1: expert all-to-alls run as flows (tasks of their own) */
 } builder;
 
 static int sid(int stage, int k)
@@ -455,6 +479,32 @@ static void seal(builder *bd, int st)
 		bd->g->tasks[sp->prog[sp->len - 1]].sealed = 1;
 }
 
+/* Marks task id as traffic that may run as flows. */
+static void net_mark(graph *g, int32_t id, int kind, coll_op op, double bytes)
+{
+	g->tasks[id].net = (unsigned char)kind;
+	g->tasks[id].net_op = (unsigned char)op;
+	g->tasks[id].net_bytes = bytes;
+}
+
+/* The MoE block's two expert all-to-alls (dispatch, combine) after its MLP work,
+ * with the MLP's tensor-parallel collective. When they leave the scale-up domain
+ * each is a task of its own that runs as flows (net_launch); else they merge into
+ * the compute stream's work at the cost model's time. Returns the last task. */
+static int32_t moe_exchange(builder *bd, int st)
+{
+	const step_costs *c = bd->c;
+	if (!bd->ep_flows)
+		return comp(bd, st, K_TP, c->tp_mlp_ns + c->ep_ns);
+	int32_t id = comp(bd, st, K_TP, c->tp_mlp_ns);
+	for (int i = 0; i < 2; i++) {
+		id = task_add(bd->g, sid(st, S_COMP), K_TP, 0.5 * c->ep_ns);
+		net_mark(bd->g, id, NET_EP, COLL_ALLTOALL, c->ep_bytes);
+		bd->g->tasks[id].sealed = 1;   /* later compute starts a task of its own */
+	}
+	return id;
+}
+
 /* One layer's forward (or its recomputation): returns the last task. */
 static int32_t layer_fwd(builder *bd, int st, int32_t gate)
 {
@@ -472,7 +522,7 @@ static int32_t layer_fwd(builder *bd, int st, int32_t gate)
 		edge_add(bd->g, x, t);
 	}
 	comp(bd, st, K_COMPUTE, c->mlp_ns);
-	return comp(bd, st, K_TP, c->tp_mlp_ns + c->ep_ns);
+	return moe_exchange(bd, st);
 }
 
 /* One layer's backward (input gradients; weight gradients too unless split). */
@@ -490,7 +540,7 @@ static int32_t layer_bwd(builder *bd, int st, int split_w, int32_t gate)
 	double w = split_w ? 0 : 0.5 * c->wgrad_ns; /* half the weight grads per block */
 	int32_t m = comp_work(bd, st, K_COMPUTE, c->mlp_bwd_ns + w, gate >= 0);
 	edge_add(bd->g, gate, m);
-	int32_t before_attn = comp(bd, st, K_TP, c->tp_mlp_ns + c->ep_ns);
+	int32_t before_attn = moe_exchange(bd, st);
 	int32_t x = -1;
 	if (c->cp_ns > 0) {
 		/* K/V and their gradients travel the ring during attention backward */
@@ -503,14 +553,6 @@ static int32_t layer_bwd(builder *bd, int st, int split_w, int32_t gate)
 		edge_add(bd->g, x, last);
 	}
 	return last;
-}
-
-/* Marks task id as traffic that may run as flows. */
-static void net_mark(graph *g, int32_t id, int kind, coll_op op, double bytes)
-{
-	g->tasks[id].net = (unsigned char)kind;
-	g->tasks[id].net_op = (unsigned char)op;
-	g->tasks[id].net_bytes = bytes;
 }
 
 /* A parameter all-gather task of one layer on the data-parallel stream. */
@@ -773,12 +815,16 @@ static int step_net_new(const step_input *in, graph *g, char *err, size_t errlen
 	net_shape_of(sn->n, &sh);
 	sn->dp_alone = in->lay->dp;
 	sn->pp_alone = in->lay->pp;
+	sn->ep_alone = in->lay->ep;
 	if (sh.nic_Bps > 0) {
 		sn->dp_alone.inter_Bps = sh.nic_Bps;
 		sn->pp_alone.inter_Bps = sh.nic_Bps;
+		sn->ep_alone.inter_Bps = sh.nic_Bps;
 	}
 	sn->dp_flows = p->dp > 1 && in->lay->dp.nnodes > 1;
 	sn->pp_flows = p->pp > 1 && in->lay->pp.nnodes > 1;
+	sn->ep = p->ep > 1 ? p->ep : 1;
+	sn->ep_flows = ep_leaves_domain(in);
 	/* Tensor ranks spanning whole nodes put each peer group on one rail. */
 	sn->gpn = gpn;
 	sn->planes = 1;
@@ -817,6 +863,7 @@ int step_simulate(const step_input *in, step_result *out, char *err, size_t errl
 	bd.Lc = (in->t->model.layers + bd.G - 1) / bd.G;
 	bd.zero = p->zero > 0 || p->distributed_optimizer ? (p->zero > 0 ? p->zero : 1) : 0;
 	bd.bucket_layers = bucket_layers(in, &c);
+	bd.ep_flows = ep_leaves_domain(in);
 	if (bd.nmb < 1 || in->t->model.layers < bd.G) {
 		snprintf(err, errlen, "cannot simulate %d microbatches over %d layers on %d pipeline chunks",
 			 bd.nmb, in->t->model.layers, bd.G);

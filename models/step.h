@@ -5,8 +5,9 @@
  *
  * Folding: tensor-parallel ranks and data-parallel replicas do identical compute,
  * so one rank per pipeline stage runs its kernels (step_result.folded). With a
- * cluster given, each data-parallel collective and pipeline send that leaves the
- * scale-up domain starts the flows of every peer group at once (models/collflow),
+ * cluster given, each data-parallel collective, expert-parallel all-to-all and
+ * pipeline send that leaves the scale-up domain starts the flows of every peer
+ * group at once (models/collflow),
  * so rings of different stages and ranks meet on shared NICs and fabric links.
  * Only where the answer cannot differ is that traffic folded too: when tensor
  * parallelism spans whole nodes, every peer group's GPUs share one local index,
@@ -65,6 +66,7 @@ typedef struct {
 	double layer_params_gpu;  /* parameters of one layer on one GPU */
 	/* the same traffic in bytes, for the flow network */
 	double dp_layer_bytes, ag_layer_bytes, pp_bytes;
+	double ep_bytes;          /* one expert all-to-all's bytes per GPU (dispatch or combine) */
 	coll_op dp_op;            /* reduce-scatter (ZeRO >= 1) or all-reduce */
 } step_costs;
 

@@ -254,7 +254,7 @@ void report_markdown(FILE *f, const run_results *r)
 	if (t->folded)
 		fprintf(f, "- Symmetric ranks folded: one GPU per pipeline stage runs its kernels; tensor-parallel peers and data-parallel replicas do identical compute.\n");
 	if (t->flows_used)
-		fprintf(f, "- Communication: data-parallel collectives and pipeline sends that leave the scale-up domain ran as %llu flows over the links of %d GPUs' NICs and the fabric, every peer group's traffic included%s (max-min fair sharing); collectives inside a scale-up domain take NCCL's cost model (algorithm and protocol chosen as NCCL does).\n",
+		fprintf(f, "- Communication: data-parallel collectives, expert-parallel all-to-alls and pipeline sends that leave the scale-up domain ran as %llu flows over the links of %d GPUs' NICs and the fabric, every peer group's traffic included%s (max-min fair sharing); collectives inside a scale-up domain take NCCL's cost model (algorithm and protocol chosen as NCCL does).\n",
 			(unsigned long long)t->flows, t->net_gpus,
 			t->planes_folded > 1 ? " (one rail's as flows, the others' as its exact image: see below)" : "");
 	else

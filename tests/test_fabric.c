@@ -50,6 +50,34 @@ static void test_oversubscription_slows_cross_leaf_sends(void)
 	free(b);
 }
 
+static void test_expert_alltoall_on_flows(void)
+{
+	run_results *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
+	if (!a || !b || run_file("tests/data/fabric/moe-1.xml", a) != 0 ||
+	    run_file("tests/data/fabric/moe-7.xml", b) != 0) {
+		free(a);
+		free(b);
+		T_CHECK(0);
+		return;
+	}
+	const train_results *x = &a->training, *y = &b->training;
+	printf("  Mixtral TP8 x EP4 on 16 nodes: 1:1 step %.4f s (%llu flows, blocking comm %.4f s); "
+	       "7:1 step %.4f s (blocking comm %.4f s)\n", x->step_time_s, (unsigned long long)x->flows,
+	       x->tp_comm_s, y->step_time_s, y->tp_comm_s);
+	/* Each EP group spans four nodes. At 1:1 a leaf holds four nodes, so every
+	 * group stays under its leaf; at 7:1 a leaf holds seven, two groups straddle
+	 * leaves and their all-to-alls share one leaf's uplink, so the blocking
+	 * exchange and the step take longer. The data-parallel reductions alone
+	 * would be 16,384 flows: the all-to-alls ran as flows too. */
+	T_CHECK(x->flows_used && y->flows_used);
+	T_CHECK(x->flows > 16384);
+	T_CHECK(x->flows == y->flows);
+	T_CHECKF(y->tp_comm_s > 1.3 * x->tp_comm_s, "7:1 %.4f s vs 1:1 %.4f s", y->tp_comm_s, x->tp_comm_s);
+	T_CHECK(y->step_time_s > 1.1 * x->step_time_s);
+	free(a);
+	free(b);
+}
+
 /* Runs scenario `rel` twice, folding rail planes and simulating every plane's
  * flows; checks that `planes` planes were folded and that the step's times agree. */
 static void check_fold(const char *rel, int planes)
@@ -88,6 +116,7 @@ static void test_rail_planes_fold_exactly(void)
 	 * leaves have 32 uplinks to 32 spines (four per rail). */
 	check_fold("tests/data/fabric/rail-opt.xml", 8);
 	check_fold("bench/gpt3-175b-1024-h100.xml", 8);
+	check_fold("tests/data/fabric/moe-rail.xml", 8);
 	check_fold("bench/llama3-405b-16k-h100.xml", 8);
 	/* Not folded: two leaves under one (logical) spine, whose uplink carries
 	 * every rail; ECMP hashes each flow by its GPUs, so rails differ; with
@@ -102,5 +131,6 @@ int main(void)
 {
 	T_RUN(test_oversubscription_slows_cross_leaf_sends);
 	T_RUN(test_rail_planes_fold_exactly);
+	T_RUN(test_expert_alltoall_on_flows);
 	return t_done();
 }
