@@ -200,6 +200,12 @@ static int load_scaleout(loader *ld, const xmldoc_node *n)
 		return xmldoc_error(n, "oversubscription", ld->err, ld->errlen,
 		                    "oversubscription needs a number of 1 or more (downlinks "
 		                    "per uplink, \"1\" for a non-blocking fabric)");
+	int nics = ld->sc->cl.groups[0].node->nics > 0 ? ld->sc->cl.groups[0].node->nics : 1;
+	if ((so->rails != 1 || so->topology == TOPO_RAIL_OPTIMIZED) && so->rails != nics)
+		return xmldoc_error(n, "rails", ld->err, ld->errlen,
+		                    "expected rails=\"%d\" (one rail per NIC of %s)%s", nics,
+		                    ld->sc->cl.groups[0].node->id,
+		                    so->topology == TOPO_RAIL_OPTIMIZED ? "" : " or \"1\"");
 	if (so->topology == TOPO_SINGLE_SWITCH && so->tiers != 1)
 		return xmldoc_error(n, "tiers", ld->err, ld->errlen,
 		                    "a single-switch topology has 1 tier");

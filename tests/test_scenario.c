@@ -344,6 +344,12 @@ static void test_xsd_bad_type(void)
 	EXPECT_HAS("<nodes count=\"0\">: count needs a whole number of at least 1");
 }
 
+static void test_rails_per_nic(void)
+{
+	expect_fail(__LINE__, "tests/data/bad/rails.xml", "<scale-out ");
+	EXPECT_HAS("<scale-out rails=\"4\">: expected rails=\"8\" (one rail per NIC of test-hgx)");
+}
+
 static void test_unit_missing(void)
 {
 	expect_fail(__LINE__, "tests/data/bad/unit-missing.xml", "<site ");
@@ -707,6 +713,7 @@ int main(void)
 	T_RUN(test_xsd_missing_attribute);
 	T_RUN(test_xsd_bad_enum);
 	T_RUN(test_xsd_bad_type);
+	T_RUN(test_rails_per_nic);
 	T_RUN(test_unit_missing);
 	T_RUN(test_unit_wrong);
 	T_RUN(test_unknown_catalog_id);
