@@ -1354,3 +1354,23 @@ void flow_net_stats(const flow_net *net, flow_stats *out)
 {
 	*out = net->st;
 }
+
+void flow_net_memory(const flow_net *net, flow_memory *out)
+{
+	size_t lists = 0;
+	for (int32_t i = 0; i < net->n_links; i++)
+		lists += (size_t)net->links[i].list_cap * sizeof(link_entry);
+	out->link_record_bytes = sizeof(flow_link);
+	out->link_bytes = (size_t)net->links_cap * sizeof(flow_link) + lists;
+	out->flow_bytes = (size_t)net->slots_cap * (sizeof(flow_hot) + sizeof(flow_cold) +
+		FLOW_MAX_HOPS * sizeof(flow_hop) + sizeof(int32_t));
+	out->scratch_bytes = (size_t)net->dirty_cap * sizeof *net->dirty +
+		(size_t)net->fresh_cap * sizeof *net->fresh +
+		(size_t)net->r_cap * sizeof *net->r + (size_t)net->l_cap * sizeof *net->l +
+		(size_t)net->heap_cap * sizeof *net->heap +
+		(size_t)net->ch_cap * sizeof *net->ch +
+		(size_t)net->lh_cap * sizeof *net->lh +
+		(size_t)net->sf_cap * sizeof *net->sf +
+		(size_t)net->sl_cap * sizeof *net->sl +
+		(size_t)net->bits_cap * sizeof *net->bits;
+}
