@@ -649,10 +649,23 @@ static void heap_pop(flow_net *net)
  * place. */
 static int lh_less(const heap_node *a, const heap_node *b)
 {
-	/* Without branches: keys tie often (links of equal capacity and flow count),
-	 * which makes a branch on them unpredictable. */
-	return (a->key < b->key) | ((a->key == b->key) & (a->id < b->id));
+	return a->key < b->key || (a->key == b->key && a->id < b->id);
 }
+
+/* lh_less() without branches: a non-negative double orders as its bit pattern. */
+static int lh_less_nb(const heap_node *a, const heap_node *b)
+{
+	__extension__ typedef unsigned __int128 u128;
+	uint64_t x, y;
+	memcpy(&x, &a->key, sizeof x);
+	memcpy(&y, &b->key, sizeof y);
+	return ((u128)x << 32 | (uint32_t)a->id) < ((u128)y << 32 | (uint32_t)b->id);
+}
+
+/* Heaps larger than this sift down without branches: their levels miss the cache
+ * and their keys tie often (links of equal capacity and flow count), so branches on
+ * them mispredict; a small heap's stay in L1, where predicted branches win. */
+#define LH_NB_MIN 2048
 
 static void lh_set(flow_net *net, int32_t i, heap_node x)
 {
@@ -678,13 +691,18 @@ static void lh_down(flow_net *net, int32_t i)
 	heap_node *h = net->lh;
 	int32_t n = net->n_lh;
 	heap_node x = h[i];
+	int nb = n > LH_NB_MIN;
 	for (;;) {
 		int32_t c = 4 * i + 1;
 		if (c >= n)
 			break;
 		int32_t m = c;
-		if (c + 3 < n) {
+		if (c + 3 < n && nb) {
 			/* All four children: a tournament of two pairs. */
+			int32_t a = c + lh_less_nb(&h[c + 1], &h[c]);
+			int32_t b = c + 2 + lh_less_nb(&h[c + 3], &h[c + 2]);
+			m = a + (b - a) * lh_less_nb(&h[b], &h[a]);
+		} else if (c + 3 < n) {
 			int32_t a = lh_less(&h[c + 1], &h[c]) ? c + 1 : c;
 			int32_t b = lh_less(&h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
 			m = lh_less(&h[b], &h[a]) ? b : a;
@@ -1235,6 +1253,8 @@ static void commit_round(flow_net *net, int32_t n_added)
 		const link_tab *kt = &net->t[x];
 		const link_tab2 *k2 = &net->t2[x];
 		flow_link *k = &net->links[kt->id];
+		if (a + 8 < net->n_l)
+			__builtin_prefetch(&net->links[net->t[net->l[a + 8]].id]);
 		int all_r = kt->nfix == 0;
 		double sum = (all_r ? 0 : kt->fixed_Bps) + kt->acc_Bps;
 		k->sum_Bps = sum > 0 ? sum : 0;
