@@ -69,7 +69,6 @@ typedef struct {
 	double bmin_Bps;           /* a lower bound of the rates of those with bott here */
 	int32_t n;                 /* its active flows */
 	int32_t nb;                /* flows whose bott is this link */
-	int32_t tidx;              /* its entry in net->t, if net->t[tidx].id is it */
 	int32_t list_cap;
 	link_entry *list;          /* its flows, in no particular order */
 	/* Counters, brought up to date at the solves that touch it. */
@@ -134,7 +133,7 @@ typedef struct {
 
 /* Hop j of R's flow i (at i * FLOW_MAX_HOPS + j in net->rh). */
 typedef struct {
-	int32_t t;                 /* the link's net->t entry */
+	int32_t t;                 /* the link's net->t entry; -1 once the flow froze */
 	int32_t next;              /* next hop of R on the link, -1 at the end */
 } r_hop;
 
@@ -170,6 +169,9 @@ typedef struct {
 struct flow_net {
 	sim *s;
 	flow_link *links;
+	int32_t *tidx;             /* per link: its entry in t, if t[tidx].id is it (apart
+	                            * from the records: the solver's first look at a
+	                            * link, from a dense 4 bytes a link) */
 	int32_t n_links, links_cap;
 
 	flow_hot *hot;
@@ -200,6 +202,7 @@ struct flow_net {
 	r_hop *rh;                 /* FLOW_MAX_HOPS per flow of R */
 	int32_t rh_cap;
 	int32_t n_unfrozen;        /* fill: flows of R not yet frozen */
+	int checked;               /* fill: measure() will check this round */
 	int starved;               /* fill: a flow of R froze at rate 0 */
 	int32_t *l;                /* their links' net->t entries */
 	int32_t n_l, l_cap;
@@ -263,6 +266,7 @@ void flow_net_free(flow_net *net)
 	for (int32_t i = 0; i < net->n_links; i++)
 		free(net->links[i].list);
 	free(net->links);
+	free(net->tidx);
 	free(net->hot);
 	free(net->cold);
 	free(net->path);
@@ -287,13 +291,19 @@ link_id flow_link_add(flow_net *net, double capacity_Bps, uint64_t latency_ns)
 {
 	if (!(capacity_Bps > 0) || !isfinite(capacity_Bps) || net->n_links == INT32_MAX)
 		return -EINVAL;
-	GROW(net->links, net->links_cap, net->n_links + 1);
+	if (net->n_links == net->links_cap) {
+		int32_t cap = net->links_cap;
+		GROW(net->links, cap, net->n_links + 1);
+		cap = net->links_cap;
+		GROW(net->tidx, cap, net->n_links + 1);
+		net->links_cap = cap;
+	}
 	flow_link *k = &net->links[net->n_links];
 	memset(k, 0, sizeof *k);
 	k->cap_Bps = capacity_Bps;
 	k->lat_ns = latency_ns;
 	k->bmin_Bps = INFINITY;
-	k->tidx = -1;
+	net->tidx[net->n_links] = -1;
 	k->t_ns = sim_now(net->s);
 	return net->n_links++;
 }
@@ -306,7 +316,7 @@ int flow_link_count(const flow_net *net)
 /* Link li's entry in the link table, or -1 if it has none. */
 static int32_t t_find(const flow_net *net, int32_t li)
 {
-	int32_t x = net->links[li].tidx;
+	int32_t x = net->tidx[li];
 	return x >= 0 && x < net->n_t && net->t[x].id == li ? x : -1;
 }
 
@@ -328,7 +338,7 @@ static int32_t t_get(flow_net *net, int32_t li)
 	x = net->n_t++;
 	net->t[x].id = li;
 	net->t[x].epoch = 0;
-	net->links[li].tidx = x;
+	net->tidx[li] = x;
 	return x;
 }
 
@@ -872,9 +882,9 @@ static void unfix(flow_net *net, int32_t g)
 		heap_push(net, net->cold[g].cap_Bps, -g - 1);
 }
 
-/* Freezes flow i of R at `rate`, its bottleneck link `bott` (link table entry bt),
- * or FLOW_BOTT_CAP with bt = -1. */
-static void freeze(flow_net *net, int32_t i, double rate, int32_t bt, int32_t bott)
+/* Freezes flow i of R at `rate`, its bottleneck link `bott` (FLOW_BOTT_CAP for its
+ * cap); the caller counts it in its bottleneck's bcnt and bmin_new_Bps. */
+static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 {
 	r_flow *q = &net->rf[i];
 	q->new_Bps = rate;
@@ -882,18 +892,13 @@ static void freeze(flow_net *net, int32_t i, double rate, int32_t bt, int32_t bo
 	net->n_unfrozen--;
 	if (!(rate > 0))
 		net->starved = 1;
-	/* The sums measure() and commit_round() read. */
-	if (q->old_t >= 0)
+	/* The sum measure() reads. */
+	if (q->old_t >= 0 && net->checked)
 		net->t2[q->old_t].nb_r++;
-	if (bt >= 0) {
-		link_tab2 *b = &net->t2[bt];
-		b->bcnt++;
-		if (rate < b->bmin_new_Bps)
-			b->bmin_new_Bps = rate;
-	}
-	const r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
+	r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
 	for (int j = 0; j < q->hops; j++) {
 		int32_t x = rh[j].t;
+		rh[j].t = -1;
 		link_tab *k = &net->t[x];
 		k->rem_Bps -= rate;
 		k->acc_Bps += rate;
@@ -935,6 +940,7 @@ static int dominated(const flow_net *net, int32_t x)
  * that a fixed flow found faster than the level at which one of its links fills is
  * moved into R (it must slow down). Collects R's links into l[] (link table
  * entries, opened for this round); writes new_Bps and new_bott of R's flows (rf[]).
+ * `checked`: measure() will check the round (it then needs nb_r).
  *
  * A link's fixed load is its aggregate sum less R's old rates, so no link list is
  * walked except where a fixed flow may be faster than the level (max_ub_Bps says
@@ -948,9 +954,10 @@ static int dominated(const flow_net *net, int32_t x)
  * shows can never bind first (on a large sparse fabric, most of those carrying one
  * flow). Capped flows wait in a second heap keyed by their caps; at equal levels a
  * cap binds first. The fill stops when every flow of R has frozen. */
-static void fill(flow_net *net)
+static void fill(flow_net *net, int checked)
 {
 	uint32_t e = net->epoch;
+	net->checked = checked;
 	net->n_l = 0;
 	net->n_heap = 0;
 	net->n_lh = 0;
@@ -990,7 +997,7 @@ static void fill(flow_net *net)
 			heap_pop(net);
 			int32_t i = net->hot[f].ridx;
 			if (net->rf[i].new_Bps < 0)
-				freeze(net, i, cap, -1, FLOW_BOTT_CAP);
+				freeze(net, i, cap, FLOW_BOTT_CAP);
 			continue;
 		}
 		heap_node *root = &net->lh[0];
@@ -1039,12 +1046,21 @@ static void fill(flow_net *net)
 		}
 		lh_remove(net, 0);
 		k = &net->t[x];
+		int32_t frozen = 0;
 		for (int32_t y = k->rhead; y >= 0 && k->nr > 0;) {
+			const r_hop *hy = &net->rh[y];
 			int32_t i = y / FLOW_MAX_HOPS;
-			y = net->rh[y].next;
-			if (net->rf[i].new_Bps < 0)
-				freeze(net, i, share, x, li);
+			y = hy->next;
+			if (hy->t >= 0) {
+				freeze(net, i, share, li);
+				frozen++;
+			}
 		}
+		/* The sums measure() and commit_round() read: all froze at `share`. */
+		link_tab2 *k2 = &net->t2[x];
+		k2->bcnt += frozen;
+		if (frozen > 0 && share < k2->bmin_new_Bps)
+			k2->bmin_new_Bps = share;
 		k->rem_Bps = 0;
 	}
 }
@@ -1369,7 +1385,7 @@ static void solve_local(flow_net *net)
 		}
 	}
 	for (int round = 0;; round++) {
-		fill(net);
+		fill(net, 1);
 		int32_t added = measure(net, 1);
 		net->st.rounds++;
 		if (added == 0) {
@@ -1382,7 +1398,7 @@ static void solve_local(flow_net *net)
 			net->st.solved_flows += (uint64_t)(net->n_r - (added > 0 ? added : 0));
 			net->st.widened++;
 			widen(net);
-			fill(net);
+			fill(net, 0);
 			measure(net, 0);
 			commit_round(net, 0);
 			net->st.solved_flows += (uint64_t)net->n_r;
@@ -1420,7 +1436,7 @@ void flow_net_solve_all(flow_net *net)
 			r_push(net, f);
 	/* Every link with a flow joins L; the others with a load to bring up to date
 	 * are in D already. */
-	fill(net);
+	fill(net, 0);
 	measure(net, 0);
 	commit_round(net, 0);
 	net->st.full_solves++;
@@ -1494,7 +1510,8 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 	for (int32_t i = 0; i < net->n_links; i++)
 		lists += (size_t)net->links[i].list_cap * sizeof(link_entry);
 	out->link_record_bytes = sizeof(flow_link);
-	out->link_bytes = (size_t)net->links_cap * sizeof(flow_link) + lists;
+	out->link_bytes = (size_t)net->links_cap * (sizeof(flow_link) + sizeof *net->tidx) +
+		lists;
 	out->flow_bytes = (size_t)net->slots_cap * (sizeof(flow_hot) + sizeof(flow_cold) +
 		FLOW_MAX_HOPS * sizeof(flow_hop) + sizeof(int32_t));
 	out->scratch_bytes = (size_t)net->t_cap * (sizeof *net->t + sizeof *net->t2 +
