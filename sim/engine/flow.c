@@ -940,7 +940,8 @@ static int dominated(const flow_net *net, int32_t x)
  * that a fixed flow found faster than the level at which one of its links fills is
  * moved into R (it must slow down). Collects R's links into l[] (link table
  * entries, opened for this round); writes new_Bps and new_bott of R's flows (rf[]).
- * `checked`: measure() will check the round (it then needs nb_r).
+ * `checked`: measure() will check the round (it then needs nb_r). `all`: R holds
+ * every active flow with a path (a full solve).
  *
  * A link's fixed load is its aggregate sum less R's old rates, so no link list is
  * walked except where a fixed flow may be faster than the level (max_ub_Bps says
@@ -954,7 +955,7 @@ static int dominated(const flow_net *net, int32_t x)
  * shows can never bind first (on a large sparse fabric, most of those carrying one
  * flow). Capped flows wait in a second heap keyed by their caps; at equal levels a
  * cap binds first. The fill stops when every flow of R has frozen. */
-static void fill(flow_net *net, int checked)
+static void fill(flow_net *net, int checked, int all)
 {
 	uint32_t e = net->epoch;
 	net->checked = checked;
@@ -964,6 +965,13 @@ static void fill(flow_net *net, int checked)
 	net->n_unfrozen = net->n_r;
 	net->starved = 0;
 	rf_room(net, net->n_r);
+	if (all) {
+		/* Every link with a flow is in L: opened in id order, the records
+		 * stream in, and L's later passes walk them in that order too. */
+		for (int32_t li = 0; li < net->n_links; li++)
+			if (net->links[li].n > 0)
+				t_open(net, li);
+	}
 	for (int32_t i = 0; i < net->n_r; i++) {
 		int32_t f = net->r[i];
 		r_link(net, i, 0);
@@ -1385,7 +1393,7 @@ static void solve_local(flow_net *net)
 		}
 	}
 	for (int round = 0;; round++) {
-		fill(net, 1);
+		fill(net, 1, 0);
 		int32_t added = measure(net, 1);
 		net->st.rounds++;
 		if (added == 0) {
@@ -1398,7 +1406,7 @@ static void solve_local(flow_net *net)
 			net->st.solved_flows += (uint64_t)(net->n_r - (added > 0 ? added : 0));
 			net->st.widened++;
 			widen(net);
-			fill(net, 0);
+			fill(net, 0, 0);
 			measure(net, 0);
 			commit_round(net, 0);
 			net->st.solved_flows += (uint64_t)net->n_r;
@@ -1436,7 +1444,7 @@ void flow_net_solve_all(flow_net *net)
 			r_push(net, f);
 	/* Every link with a flow joins L; the others with a load to bring up to date
 	 * are in D already. */
-	fill(net, 0);
+	fill(net, 0, 1);
 	measure(net, 0);
 	commit_round(net, 0);
 	net->st.full_solves++;
