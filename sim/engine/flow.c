@@ -86,7 +86,6 @@ typedef struct {
 typedef struct {
 	int32_t id;                /* the link */
 	uint32_t epoch;            /* in L when equal to net->epoch */
-	double cap_Bps;            /* copy of the link's */
 	double rem_Bps;            /* capacity not yet given out */
 	double fixed_Bps;          /* sum of the rates of the flows not in R */
 	double acc_Bps;            /* sum of R's new rates (frozen so far) */
@@ -94,16 +93,15 @@ typedef struct {
 	int32_t nr;                /* flows of R on it not yet frozen */
 	int32_t nfix;              /* flows on it not in R */
 	int32_t rhead;             /* R's hops on it, a list through net->rh */
-	int32_t pad;
+	int32_t bcnt;              /* R's flows with new bott here */
+	double bmin_new_Bps;       /* min new rate of R's flows with bott here */
 } link_tab;
 
 /* The rest of a link's round scratch, read outside the fill's inner loops. */
 typedef struct {
 	double fixed_max_Bps;      /* max rate of the flows not in R (if scanned) */
 	double bmin_scan_Bps;      /* min rate of fixed flows with bott here (if bscanned) */
-	double bmin_new_Bps;       /* min new rate of R's flows with bott here */
 	int32_t nb_r;              /* R's flows whose old bott is this link */
-	int32_t bcnt;              /* R's flows with new bott here */
 	int32_t scanned, bscanned;
 } link_tab2;
 
@@ -807,17 +805,16 @@ static int32_t t_open(flow_net *net, int32_t li)
 		return x;
 	const flow_link *lk = &net->links[li];
 	k->epoch = net->epoch;
-	k->cap_Bps = lk->cap_Bps;
 	k->fixed_Bps = lk->sum_Bps;
 	k->nfix = lk->n;
 	k->nr = 0;
 	k->rhead = -1;
 	k->acc_Bps = 0;
 	k->mx_Bps = 0;
+	k->bcnt = 0;
+	k->bmin_new_Bps = INFINITY;
 	link_tab2 *k2 = &net->t2[x];
 	k2->nb_r = 0;
-	k2->bcnt = 0;
-	k2->bmin_new_Bps = INFINITY;
 	k2->scanned = 0;
 	k2->bscanned = 0;
 	net->hpos[x] = -1;
@@ -862,7 +859,7 @@ static void r_link(flow_net *net, int32_t i, int unfixed)
 			q->old_t = x;
 		if (unfixed) {
 			if (fresh)
-				k->rem_Bps = k->cap_Bps - k->fixed_Bps;
+				k->rem_Bps = net->links[li].cap_Bps - k->fixed_Bps;
 			else
 				k->rem_Bps += rate;
 			lh_offer(net, x, share_of(k));
@@ -924,13 +921,14 @@ static int dominated(const flow_net *net, int32_t x)
 	const link_tab *k = &net->t[x];
 	int32_t i = k->rhead / FLOW_MAX_HOPS;
 	int32_t f = net->r[i];
-	if ((net->hot[f].active & FLOW_CAPPED) && net->cold[f].cap_Bps <= k->cap_Bps)
+	/* With no fixed flow on a link, rem_Bps is its capacity still. */
+	if ((net->hot[f].active & FLOW_CAPPED) && net->cold[f].cap_Bps <= k->rem_Bps)
 		return 1;
 	const r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
 	for (int j = 0; j < net->rf[i].hops; j++) {
 		const link_tab *m = &net->t[rh[j].t];
-		if (rh[j].t != x && m->nfix == 0 && (m->cap_Bps < k->cap_Bps ||
-		    (m->cap_Bps == k->cap_Bps && m->id < k->id)))
+		if (rh[j].t != x && m->nfix == 0 && (m->rem_Bps < k->rem_Bps ||
+		    (m->rem_Bps == k->rem_Bps && m->id < k->id)))
 			return 1;
 	}
 	return 0;
@@ -981,7 +979,7 @@ static void fill(flow_net *net, int checked, int all)
 	GROW(net->lh, net->lh_cap, net->n_l);
 	for (int32_t a = 0; a < net->n_l; a++) {
 		link_tab *k = &net->t[net->l[a]];
-		k->rem_Bps = k->cap_Bps - k->fixed_Bps;
+		k->rem_Bps = net->links[k->id].cap_Bps - k->fixed_Bps;
 	}
 	int32_t n = 0;
 	for (int32_t a = 0; a < net->n_l; a++) {
@@ -1065,10 +1063,9 @@ static void fill(flow_net *net, int checked, int all)
 			}
 		}
 		/* The sums measure() and commit_round() read: all froze at `share`. */
-		link_tab2 *k2 = &net->t2[x];
-		k2->bcnt += frozen;
-		if (frozen > 0 && share < k2->bmin_new_Bps)
-			k2->bmin_new_Bps = share;
+		k->bcnt += frozen;
+		if (frozen > 0 && share < k->bmin_new_Bps)
+			k->bmin_new_Bps = share;
 		k->rem_Bps = 0;
 	}
 }
@@ -1288,11 +1285,11 @@ static void commit_round(flow_net *net, int32_t n_added)
 		 * all, else the fixed ones' bound (exact if measure walked the list). */
 		if (k->nb == 0) {
 			k->bmin_Bps = INFINITY;
-		} else if (k->nb == k2->bcnt) {
-			k->bmin_Bps = k2->bmin_new_Bps;
+		} else if (k->nb == kt->bcnt) {
+			k->bmin_Bps = kt->bmin_new_Bps;
 		} else {
 			double fixed = k2->bscanned ? k2->bmin_scan_Bps : k->bmin_Bps;
-			k->bmin_Bps = fixed < k2->bmin_new_Bps ? fixed : k2->bmin_new_Bps;
+			k->bmin_Bps = fixed < kt->bmin_new_Bps ? fixed : kt->bmin_new_Bps;
 		}
 	}
 }
