@@ -248,6 +248,27 @@ static void *grow_to(void *p, int32_t *cap, int32_t need, size_t size)
 
 #define GROW(arr, cap, need) ((arr) = grow_to((arr), &(cap), (need), sizeof *(arr)))
 
+/* grow_to() for an array whose elements should not straddle cache lines: the new
+ * block starts a 64-byte line (the old contents are copied). */
+static void *grow_lines(void *p, int32_t *cap, int32_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	int32_t old = *cap;
+	int64_t c = old ? old : 16;
+	while (c < need)
+		c += c / 2;
+	*cap = c > INT32_MAX ? INT32_MAX : (int32_t)c;
+	size_t bytes = ((size_t)*cap * size + 63) / 64 * 64;
+	void *q = aligned_alloc(64, bytes);
+	if (!q)
+		q = pool_xrealloc(NULL, bytes);   /* aborts with its message */
+	if (old > 0)
+		memcpy(q, p, (size_t)old * size);
+	free(p);
+	return q;
+}
+
 flow_net *flow_net_new(sim *s)
 {
 	flow_net *net = pool_xrealloc(NULL, sizeof *net);
@@ -326,7 +347,7 @@ static int32_t t_get(flow_net *net, int32_t li)
 		return x;
 	if (net->n_t == net->t_cap) {
 		int32_t cap = net->t_cap;
-		GROW(net->t, cap, net->n_t + 1);
+		net->t = grow_lines(net->t, &cap, net->n_t + 1, sizeof *net->t);
 		cap = net->t_cap;
 		GROW(net->t2, cap, net->n_t + 1);
 		cap = net->t_cap;
@@ -774,7 +795,7 @@ static void l_push(flow_net *net, int32_t x)
 static void rf_room(flow_net *net, int32_t n)
 {
 	GROW(net->rf, net->rf_cap, n);
-	net->rh = grow_to(net->rh, &net->rh_cap, n, FLOW_MAX_HOPS * sizeof *net->rh);
+	net->rh = grow_lines(net->rh, &net->rh_cap, n, FLOW_MAX_HOPS * sizeof *net->rh);
 }
 
 /* Starts a new epoch (R, L and T empty), clearing all marks when it would wrap. */
