@@ -125,7 +125,8 @@ typedef struct {
 	double new_Bps;            /* < 0 while unfrozen */
 	int32_t new_bott;          /* link it froze at, FLOW_BOTT_CAP at its cap */
 	int32_t old_t;             /* net->t entry of its old bott, -1 if none */
-	int32_t hops;
+	int16_t hops;
+	int16_t capped;            /* it has a rate cap (cold.cap_Bps) */
 	int32_t pad;
 } r_flow;
 
@@ -826,6 +827,7 @@ static int32_t t_open(flow_net *net, int32_t li)
 		return x;
 	const flow_link *lk = &net->links[li];
 	k->epoch = net->epoch;
+	k->rem_Bps = lk->cap_Bps;  /* less the fixed load once R is in */
 	k->fixed_Bps = lk->sum_Bps;
 	k->nfix = lk->n;
 	k->nr = 0;
@@ -862,6 +864,7 @@ static void r_link(flow_net *net, int32_t i, int unfixed)
 	q->new_bott = FLOW_BOTT_NONE;
 	q->old_t = -1;
 	q->hops = h->hops;
+	q->capped = (int16_t)((h->active & FLOW_CAPPED) != 0);
 	for (int j = 0; j < h->hops; j++) {
 		int32_t li = p[j].link;
 		int fresh = 0;
@@ -880,7 +883,7 @@ static void r_link(flow_net *net, int32_t i, int unfixed)
 			q->old_t = x;
 		if (unfixed) {
 			if (fresh)
-				k->rem_Bps = net->links[li].cap_Bps - k->fixed_Bps;
+				k->rem_Bps -= k->fixed_Bps;   /* t_open() gave it cap */
 			else
 				k->rem_Bps += rate;
 			lh_offer(net, x, share_of(k));
@@ -941,9 +944,8 @@ static int dominated(const flow_net *net, int32_t x)
 {
 	const link_tab *k = &net->t[x];
 	int32_t i = k->rhead / FLOW_MAX_HOPS;
-	int32_t f = net->r[i];
 	/* With no fixed flow on a link, rem_Bps is its capacity still. */
-	if ((net->hot[f].active & FLOW_CAPPED) && net->cold[f].cap_Bps <= k->rem_Bps)
+	if (net->rf[i].capped && net->cold[net->r[i]].cap_Bps <= k->rem_Bps)
 		return 1;
 	const r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
 	for (int j = 0; j < net->rf[i].hops; j++) {
@@ -998,14 +1000,13 @@ static void fill(flow_net *net, int checked, int all)
 			heap_append(net, net->cold[f].cap_Bps, -f - 1);
 	}
 	GROW(net->lh, net->lh_cap, net->n_l);
-	for (int32_t a = 0; a < net->n_l; a++) {
-		link_tab *k = &net->t[net->l[a]];
-		k->rem_Bps = net->links[k->id].cap_Bps - k->fixed_Bps;
-	}
 	int32_t n = 0;
 	for (int32_t a = 0; a < net->n_l; a++) {
 		int32_t x = net->l[a];
-		const link_tab *k = &net->t[x];
+		link_tab *k = &net->t[x];
+		/* t_open() gave rem the capacity. dominated() reads only links with
+		 * no fixed flow, whose rem is their capacity already. */
+		k->rem_Bps -= k->fixed_Bps;
 		if (k->nr == 1 && k->nfix == 0 && dominated(net, x))
 			continue;
 		net->lh[n] = (heap_node){ share_of(k), k->id, x };
