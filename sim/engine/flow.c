@@ -935,11 +935,12 @@ static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 /* Whether L's link x, whose flows are one flow of R and nothing else, can stay out
  * of the link heap. Its share is its capacity for as long as that flow is unfrozen,
  * so it never binds before the flow's cap if that is no higher, nor before another
- * link of the flow's path that holds no fixed flow and comes before it in (capacity,
- * id): that link's share never exceeds its capacity (no fixed flow can move into R
- * there and give bandwidth back), and the least such link is never left out, so the
- * flow freezes there or earlier, at a level no higher. At a tie either link is a
- * bottleneck and the rate is the same. */
+ * link m of the flow's path that holds no fixed flow and has no more capacity: m's
+ * share never exceeds its capacity (no fixed flow can move into R there and give
+ * bandwidth back), so the flow freezes at m or earlier, at a level no higher. m must
+ * stay in the heap itself: it does if it holds more than this flow (only one-flow
+ * links are left out); among one-flow links of equal capacity only the one of least
+ * id stays. At a tie either link is a bottleneck and the rate is the same. */
 static int dominated(const flow_net *net, int32_t x)
 {
 	const link_tab *k = &net->t[x];
@@ -951,7 +952,7 @@ static int dominated(const flow_net *net, int32_t x)
 	for (int j = 0; j < net->rf[i].hops; j++) {
 		const link_tab *m = &net->t[rh[j].t];
 		if (rh[j].t != x && m->nfix == 0 && (m->rem_Bps < k->rem_Bps ||
-		    (m->rem_Bps == k->rem_Bps && m->id < k->id)))
+		    (m->rem_Bps == k->rem_Bps && (m->nr > 1 || m->id < k->id))))
 			return 1;
 	}
 	return 0;
