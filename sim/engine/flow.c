@@ -340,12 +340,10 @@ static int32_t t_find(const flow_net *net, int32_t li)
 	return x >= 0 && x < net->n_t && net->t[x].id == li ? x : -1;
 }
 
-/* Link li's entry in the link table, added (not in L) if it has none. */
-static int32_t t_get(flow_net *net, int32_t li)
+/* Adds an entry for link li, which has none, to the link table (not in L). */
+static int32_t t_add(flow_net *net, int32_t li)
 {
-	int32_t x = t_find(net, li);
-	if (x >= 0)
-		return x;
+	int32_t x;
 	if (net->n_t == net->t_cap) {
 		int32_t cap = net->t_cap;
 		net->t = grow_lines(net->t, &cap, net->n_t + 1, sizeof *net->t);
@@ -360,6 +358,13 @@ static int32_t t_get(flow_net *net, int32_t li)
 	net->t[x].epoch = 0;
 	net->tidx[li] = x;
 	return x;
+}
+
+/* Link li's entry in the link table, added (not in L) if it has none. */
+static int32_t t_get(flow_net *net, int32_t li)
+{
+	int32_t x = t_find(net, li);
+	return x >= 0 ? x : t_add(net, li);
 }
 
 /* Adds link li to D (between solves the table holds only D). */
@@ -818,13 +823,21 @@ static double share_of(const link_tab *k)
 }
 
 /* Opens link li's membership of L unless it has it this round (no flow of R on it
- * yet, all its flows fixed); returns its link table entry. */
-static int32_t t_open(flow_net *net, int32_t li)
+ * yet, all its flows fixed); returns its link table entry, and writes to *opened
+ * whether it opened it now. */
+static int32_t t_open(flow_net *net, int32_t li, int *opened)
 {
-	int32_t x = t_get(net, li);
+	int32_t x = net->tidx[li];
+	if (x >= 0 && x < net->n_t && net->t[x].id == li) {
+		if (net->t[x].epoch == net->epoch) {
+			*opened = 0;
+			return x;
+		}
+	} else {
+		x = t_add(net, li);
+	}
+	*opened = 1;
 	link_tab *k = &net->t[x];
-	if (k->epoch == net->epoch)
-		return x;
 	const flow_link *lk = &net->links[li];
 	k->epoch = net->epoch;
 	k->rem_Bps = lk->cap_Bps;  /* less the fixed load once R is in */
@@ -868,11 +881,10 @@ static void r_link(flow_net *net, int32_t i, int unfixed)
 	for (int j = 0; j < h->hops; j++) {
 		int32_t li = p[j].link;
 		int fresh = 0;
-		if (unfixed) {
-			int32_t y = t_find(net, li);
-			fresh = y < 0 || net->t[y].epoch != e;
-		}
-		int32_t x = t_open(net, li);
+		int32_t x = net->tidx[li];
+		/* In L already (most hops): t_open() would find it so. */
+		if (!(x >= 0 && x < net->n_t && net->t[x].id == li && net->t[x].epoch == e))
+			x = t_open(net, li, &fresh);
 		link_tab *k = &net->t[x];
 		k->nr++;
 		/* The last flow leaving the fixed set leaves exactly nothing. */
@@ -990,9 +1002,10 @@ static void fill(flow_net *net, int checked, int all)
 	if (all) {
 		/* Every link with a flow is in L: opened in id order, the records
 		 * stream in, and L's later passes walk them in that order too. */
+		int opened;
 		for (int32_t li = 0; li < net->n_links; li++)
 			if (net->links[li].n > 0)
-				t_open(net, li);
+				t_open(net, li, &opened);
 	}
 	for (int32_t i = 0; i < net->n_r; i++) {
 		int32_t f = net->r[i];
