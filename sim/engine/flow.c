@@ -30,7 +30,16 @@
  * where a fixed flow may be faster than a level or may have lost its bottleneck.
  * Loops that decide anything visible (tie-breaks between equally loaded links, the
  * order in which completions are scheduled) run by id; other loops follow list
- * orders, which depend only on the calls made. */
+ * orders, which depend only on the calls made.
+ *
+ * Memory. A link's persistent record (96 bytes) holds only its capacity, latency,
+ * flow list, aggregates and report counters; the links a solve touches (D, and each
+ * round's L) get an entry in a link table that lives for that solve only (a link
+ * keeps the index of its entry, valid while the entry names it), and R's flows and
+ * hops get dense per-round arrays, so the fill works on arrays the size of what it
+ * solves rather than on every link of the fabric. The fill leaves out of its heap
+ * the one-flow links that can never bind before another binding of their flow
+ * (dominated()): on a large fabric most NIC links carry one flow. */
 #include "sim/engine/flow.h"
 
 #include "sim/engine/pool.h"
