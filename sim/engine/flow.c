@@ -1030,7 +1030,7 @@ static void fill(flow_net *net, int checked, int all)
 		/* t_open() gave rem the capacity. dominated() reads only links with
 		 * no fixed flow, whose rem is their capacity already. */
 		k->rem_Bps -= k->fixed_Bps;
-		if (k->nr == 1 && k->nfix == 0 && dominated(net, x))
+		if (k->nr == 0 || (k->nr == 1 && k->nfix == 0 && dominated(net, x)))
 			continue;
 		net->lh[n] = (heap_node){ share_of(k), k->id, x };
 		net->hpos[x] = n++;
