@@ -867,11 +867,15 @@ static int32_t t_open(flow_net *net, int32_t li, int *opened)
 	return x;
 }
 
+/* How r_link() finds a flow's links. */
+enum { R_LINK, R_UNFIXED, R_ALL };
+
 /* Makes net->r[i] flow i of R: its scratch set up, and its hops added to the R list
- * of each link on its path (links opened as needed). If `unfixed`, it was a fixed
- * flow until now: its rate goes back to its links, which now wait for it too, and
- * they are offered to the link heap. rf and rh must have room for it. */
-static void r_link(flow_net *net, int32_t i, int unfixed)
+ * of each link on its path (links opened as needed). R_UNFIXED: it was a fixed flow
+ * until now: its rate goes back to its links, which now wait for it too, and they
+ * are offered to the link heap. R_ALL: a full solve, whose links are all open with
+ * no fixed flow already. rf and rh must have room for it. */
+static void r_link(flow_net *net, int32_t i, int mode)
 {
 	uint32_t e = net->epoch;
 	int32_t f = net->r[i];
@@ -887,6 +891,18 @@ static void r_link(flow_net *net, int32_t i, int unfixed)
 	q->old_t = -1;
 	q->hops = h->hops;
 	q->capped = (int16_t)((h->active & FLOW_CAPPED) != 0);
+	if (mode == R_ALL) {
+		for (int j = 0; j < h->hops; j++) {
+			int32_t x = net->tidx[p[j].link];
+			link_tab *k = &net->t[x];
+			k->nr++;
+			rh[j] = (r_hop){ x, k->rhead };
+			k->rhead = i * FLOW_MAX_HOPS + j;
+			if (p[j].link == h->bott)
+				q->old_t = x;
+		}
+		return;
+	}
 	for (int j = 0; j < h->hops; j++) {
 		int32_t li = p[j].link;
 		int fresh = 0;
@@ -902,7 +918,7 @@ static void r_link(flow_net *net, int32_t i, int unfixed)
 		k->rhead = i * FLOW_MAX_HOPS + j;
 		if (li == h->bott)
 			q->old_t = x;
-		if (unfixed) {
+		if (mode == R_UNFIXED) {
 			if (fresh)
 				k->rem_Bps -= k->fixed_Bps;   /* t_open() gave it cap */
 			else
@@ -919,7 +935,7 @@ static void unfix(flow_net *net, int32_t g)
 	r_push(net, g);
 	rf_room(net, net->n_r);
 	net->n_unfrozen++;
-	r_link(net, net->n_r - 1, 1);
+	r_link(net, net->n_r - 1, R_UNFIXED);
 	if (net->hot[g].active & FLOW_CAPPED)
 		heap_push(net, net->cold[g].cap_Bps, -g - 1);
 }
@@ -1010,15 +1026,21 @@ static void fill(flow_net *net, int checked, int all)
 	rf_room(net, net->n_r);
 	if (all) {
 		/* Every link with a flow is in L: opened in id order, the records
-		 * stream in, and L's later passes walk them in that order too. */
+		 * stream in, and L's later passes walk them in that order too. All
+		 * its flows are in R, so none is fixed. */
 		int opened;
-		for (int32_t li = 0; li < net->n_links; li++)
-			if (net->links[li].n > 0)
-				t_open(net, li, &opened);
+		for (int32_t li = 0; li < net->n_links; li++) {
+			if (net->links[li].n > 0) {
+				int32_t x = t_open(net, li, &opened);
+				link_tab *k = &net->t[x];   /* after: t_open() may move t */
+				k->nfix = 0;
+				k->fixed_Bps = 0;
+			}
+		}
 	}
 	for (int32_t i = 0; i < net->n_r; i++) {
 		int32_t f = net->r[i];
-		r_link(net, i, 0);
+		r_link(net, i, all ? R_ALL : R_LINK);
 		if (net->hot[f].active & FLOW_CAPPED)
 			heap_append(net, net->cold[f].cap_Bps, -f - 1);
 	}

@@ -102,7 +102,8 @@ void flow_net_stats(const flow_net *net, flow_stats *out);
 /* Heap memory a network holds now, in bytes (allocated capacity, not just use). */
 typedef struct {
 	size_t link_record_bytes;  /* one link's persistent record (sizeof) */
-	size_t link_bytes;         /* the link records and their flow lists */
+	size_t link_bytes;         /* the link records, their 4-byte solver index and
+	                            * their flow lists */
 	size_t flow_bytes;         /* per-flow records and paths, free ids */
 	size_t scratch_bytes;      /* solver and event scratch, reused */
 } flow_memory;
