@@ -1308,13 +1308,31 @@ static void next_solve(flow_net *net)
 	net->n_sf = 0;
 }
 
+/* Brings link k's byte and busy integrals up to `now` at its old load, then makes
+ * its sum of rates its load. */
+static void link_install(flow_link *k, uint64_t now)
+{
+	uint64_t dt = now - k->t_ns;
+	if (k->load_Bps > 0) {
+		k->carried_bytes += k->load_Bps * 1e-9 * (double)dt;
+		k->busy_ns += dt;
+	}
+	k->t_ns = now;
+	if (k->sum_Bps < 0 || k->n == 0)
+		k->sum_Bps = 0;
+	k->load_Bps = k->sum_Bps;
+}
+
 /* Ends a round: R's flows (r[0 .. n_r), as fill() and measure() left them, less
  * the n_added flows measure() appended) take their new rates and bottlenecks, and
  * L's aggregates follow (from the sums over R that freeze() and measure()
  * gathered). A flow first touched in this solve joins S with its old rate. Later
- * rounds hold these rates fixed like any other. */
-static void commit_round(flow_net *net, int32_t n_added)
+ * rounds hold these rates fixed like any other. If `install` (the last round of a
+ * solve that keeps no old rate, so no sum changes after it), L's links also take
+ * their new loads (link_install()) in the same pass. */
+static void commit_round(flow_net *net, int32_t n_added, int install)
 {
+	uint64_t now = sim_now(net->s);
 	int32_t n = net->n_r - n_added;
 	for (int32_t i = 0; i < n; i++) {
 		int32_t f = net->r[i];
@@ -1358,15 +1376,17 @@ static void commit_round(flow_net *net, int32_t n_added)
 			double fixed = k2->bscanned ? k2->bmin_scan_Bps : k->bmin_Bps;
 			k->bmin_Bps = fixed < kt->bmin_new_Bps ? fixed : kt->bmin_new_Bps;
 		}
+		if (install)
+			link_install(k, now);
 	}
 }
 
 /* Ends the solve: in id order, reschedules the completion of each flow of S whose
  * rate changed (unless `sticky` and by no more than FLOW_STICKY, when it keeps its
- * old rate); then brings the byte and busy integrals of the links in the table (D
- * and every L of the solve) up to now at their old loads and installs their new
- * ones. Empties the table and the fresh list. */
-static void finish_solve(flow_net *net, int sticky)
+ * old rate); then installs the new loads of the links in the table (D and every L
+ * of the solve; if `installed`, commit_round() did the last round's L, so only D's
+ * links outside it are left). Empties the table and the fresh list. */
+static void finish_solve(flow_net *net, int sticky, int installed)
 {
 	uint64_t now = sim_now(net->s);
 	net->n_fresh = 0;
@@ -1414,19 +1434,16 @@ static void finish_solve(flow_net *net, int sticky)
 			schedule_done(net, f);
 		}
 	}
-	for (int32_t i = 0; i < net->n_t; i++) {
-		flow_link *k = &net->links[net->t[i].id];
-		if (i + 8 < net->n_t)
-			__builtin_prefetch(&net->links[net->t[i + 8].id]);
-		uint64_t dt = now - k->t_ns;
-		if (k->load_Bps > 0) {
-			k->carried_bytes += k->load_Bps * 1e-9 * (double)dt;
-			k->busy_ns += dt;
+	if (installed) {
+		for (int32_t d = 0; d < net->n_dirty; d++)
+			if (net->t[d].epoch != net->epoch)
+				link_install(&net->links[net->t[d].id], now);
+	} else {
+		for (int32_t i = 0; i < net->n_t; i++) {
+			if (i + 8 < net->n_t)
+				__builtin_prefetch(&net->links[net->t[i + 8].id]);
+			link_install(&net->links[net->t[i].id], now);
 		}
-		k->t_ns = now;
-		if (k->sum_Bps < 0 || k->n == 0)
-			k->sum_Bps = 0;
-		k->load_Bps = k->sum_Bps;
 	}
 	net->n_t = 0;
 	net->n_dirty = 0;
@@ -1461,7 +1478,7 @@ static void solve_local(flow_net *net)
 		int32_t added = measure(net, 1);
 		net->st.rounds++;
 		if (added == 0) {
-			commit_round(net, 0);
+			commit_round(net, 0, 0);
 			net->st.solved_flows += (uint64_t)net->n_r;
 			break;
 		}
@@ -1472,18 +1489,18 @@ static void solve_local(flow_net *net)
 			widen(net);
 			fill(net, 0, 0);
 			measure(net, 0);
-			commit_round(net, 0);
+			commit_round(net, 0, 0);
 			net->st.solved_flows += (uint64_t)net->n_r;
 			break;
 		}
-		commit_round(net, added);
+		commit_round(net, added, 0);
 		net->st.solved_flows += (uint64_t)(net->n_r - added);
 		/* The flows measure() added are the next round's R. */
 		memmove(net->r, net->r + net->n_r - added, (size_t)added * sizeof *net->r);
 		net->n_r = added;
 		next_epoch(net);
 	}
-	finish_solve(net, 1);
+	finish_solve(net, 1, 0);
 }
 
 static void flow_solve_ev(sim *s, void *arg, uint64_t data)
@@ -1510,10 +1527,10 @@ void flow_net_solve_all(flow_net *net)
 	 * are in D already. */
 	fill(net, 0, 1);
 	measure(net, 0);
-	commit_round(net, 0);
+	commit_round(net, 0, 1);
 	net->st.full_solves++;
 	net->st.solved_flows += (uint64_t)net->n_r;
-	finish_solve(net, 0);
+	finish_solve(net, 0, 1);
 }
 
 /* ---- queries ------------------------------------------------------------------ */
