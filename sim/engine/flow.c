@@ -87,6 +87,7 @@ typedef struct {
 	uint64_t t_ns;
 	uint64_t lat_ns;
 } flow_link;
+_Static_assert(sizeof(flow_link) <= 96, "a link record is at most 96 bytes");
 
 /* A link's entry in the solve's link table net->t: every link changed since the last
  * solve (D, the first n_dirty entries) and every link of a round's R (L) has one
@@ -95,22 +96,25 @@ typedef struct {
 typedef struct {
 	int32_t id;                /* the link */
 	uint32_t epoch;            /* in L when equal to net->epoch */
-	double rem_Bps;            /* capacity not yet given out */
+	double rem_Bps;            /* capacity not yet given out (the capacity itself
+	                            * until the fill's heap is built) */
 	double fixed_Bps;          /* sum of the rates of the flows not in R */
 	double acc_Bps;            /* sum of R's new rates (frozen so far) */
 	double mx_Bps;             /* max of R's new rates */
 	int32_t nr;                /* flows of R on it not yet frozen */
-	int32_t nfix;              /* flows on it not in R */
+	int32_t nfix;              /* flows on it not in R (0 in a full solve) */
 	int32_t rhead;             /* R's hops on it, a list through net->rh */
 	int32_t bcnt;              /* R's flows with new bott here */
 	double bmin_new_Bps;       /* min new rate of R's flows with bott here */
 } link_tab;
+_Static_assert(sizeof(link_tab) == 64, "a link table entry fills one cache line");
 
 /* The rest of a link's round scratch, read outside the fill's inner loops. */
 typedef struct {
 	double fixed_max_Bps;      /* max rate of the flows not in R (if scanned) */
 	double bmin_scan_Bps;      /* min rate of fixed flows with bott here (if bscanned) */
-	int32_t nb_r;              /* R's flows whose old bott is this link */
+	int32_t nb_r;              /* R's flows whose old bott is this link (counted
+	                            * when measure() checks the round) */
 	int32_t scanned, bscanned;
 } link_tab2;
 
