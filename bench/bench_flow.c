@@ -13,8 +13,13 @@
  *     flows of a ring step start at one timestamp and the ring's next step starts
  *     when the last of them ends (a ring all-reduce is 14 such steps; each ring picks
  *     its spine afresh per step, as ECMP would per connection). Same measure.
- * One core, CLOCK_MONOTONIC, deterministic inputs. Arguments, if any, pick flow counts
- * to run (e.g. "bench_flow 1000"). */
+ * Two fabrics at 16k flows: the dense stress case (1,024 hosts, ~16 flows per host, so
+ * one event re-rates hundreds of flows) and the sparse one sized to the flows (16,384
+ * hosts, ~1 flow per host, as a 16k-GPU cluster's fabric sees them), where links
+ * outnumber flows three to one. The full-solve line also gives the memory the links
+ * hold (records and flow lists) per link.
+ * One core, CLOCK_MONOTONIC, deterministic inputs. Arguments, if any, pick the cases
+ * to run by flow count or fabric label (e.g. "bench_flow 1000", "bench_flow sparse"). */
 #include "sim/engine/flow.h"
 #include "sim/engine/sim.h"
 
@@ -123,6 +128,7 @@ typedef struct {
 	uint64_t churn_ends;       /* completions timed in the churn run */
 	double solve_target_us;    /* per active flow */
 	double event_target_us;
+	const char *label;         /* "dense" or "sparse", printed and matched by argv */
 } bench_case;
 
 typedef struct {
@@ -272,7 +278,8 @@ static double bench_rings(const bench_case *bc, flow_stats *delta, uint64_t *eve
 }
 
 /* (1): median microseconds per active flow of a full solve. */
-static double bench_full_solve(const bench_case *bc, double *per_flow_links)
+static double bench_full_solve(const bench_case *bc, double *per_flow_links,
+			       double *link_bytes)
 {
 	sim *s = sim_new(1024);
 	flow_net *net = flow_net_new(s);
@@ -291,6 +298,9 @@ static double bench_full_solve(const bench_case *bc, double *per_flow_links)
 	}
 	qsort(t, REPEATS, sizeof t[0], cmp_double);
 	*per_flow_links = (double)flow_link_count(net);
+	flow_memory fm;
+	flow_net_memory(net, &fm);
+	*link_bytes = (double)fm.link_bytes / (double)flow_link_count(net);
 	fabric_free(&fb);
 	flow_net_free(net);
 	sim_free(s);
@@ -336,30 +346,47 @@ int main(int argc, char **argv)
 {
 	static const bench_case cases[] = {
 		/* 128 hosts, 8 leaves x 16, 8 spines: 384 links. */
-		{ 1000, 128, 16, 8, 20000, 0.3, 20 },
-		/* 1024 hosts, 32 leaves x 32, 16 spines: 3072 links. */
-		{ 16000, 1024, 32, 16, 5000, 0.3, 50 },
+		{ 1000, 128, 16, 8, 20000, 0.3, 20, "dense" },
+		/* The dense stress case: 1024 hosts, 32 leaves x 32, 16 spines, 3072
+		 * links, ~16 flows per host, so every link is shared by many flows. */
+		{ 16000, 1024, 32, 16, 5000, 0.3, 50, "dense" },
+		/* Sized to the flows, as a 16k-GPU cluster's fabric sees them: 16384
+		 * hosts, 512 leaves x 32, 16 spines, 49152 links, ~1 flow per host. */
+		{ 16000, 16384, 32, 16, 5000, 0.3, 50, "sparse" },
 	};
+	flow_memory fm;
+	{
+		sim *s = sim_new(16);
+		flow_net *net = flow_net_new(s);
+		flow_net_memory(net, &fm);
+		flow_net_free(net);
+		sim_free(s);
+	}
+	printf("flow link record: sizeof(flow_link)=%zu bytes\n", fm.link_record_bytes);
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		const bench_case *bc = &cases[i];
 		int wanted = argc < 2;
 		for (int a = 1; a < argc; a++)
-			wanted |= strtol(argv[a], NULL, 10) == bc->flows;
+			wanted |= strtol(argv[a], NULL, 10) == bc->flows ||
+				  strcmp(argv[a], bc->label) == 0;
 		if (!wanted)
 			continue;
-		double links;
-		double us = bench_full_solve(bc, &links);
-		printf("flow full solve: flows=%d links=%.0f us/flow=%.3f (median of %d)"
-		       " target<=%.2f %s\n", bc->flows, links, us, REPEATS,
-		       bc->solve_target_us, us <= bc->solve_target_us ? "met" : "NOT MET");
+		double links, link_bytes;
+		double us = bench_full_solve(bc, &links, &link_bytes);
+		printf("flow full solve: %s flows=%d hosts=%d links=%.0f us/flow=%.3f"
+		       " (median of %d) target<=%.2f %s; links hold %.0f bytes/link\n",
+		       bc->label, bc->flows, bc->hosts, links, us, REPEATS,
+		       bc->solve_target_us, us <= bc->solve_target_us ? "met" : "NOT MET",
+		       link_bytes);
 		fflush(stdout);
 		flow_stats d;
 		uint64_t events;
 		double ev_us = bench_churn(bc, &d, &events);
-		printf("flow churn: in-flight=%d events=%llu us/event=%.2f target<=%.0f %s"
+		printf("flow churn: %s in-flight=%d events=%llu us/event=%.2f target<=%.0f %s"
 		       " (per solve: %.1f flows solved, %.1f re-rated, %.2f rounds;"
 		       " %.1f%% widened to components, %.2f kept by another bottleneck)\n",
-		       bc->flows, (unsigned long long)events, ev_us, bc->event_target_us,
+		       bc->label, bc->flows, (unsigned long long)events, ev_us,
+		       bc->event_target_us,
 		       ev_us <= bc->event_target_us ? "met" : "NOT MET",
 		       (double)d.solved_flows / (double)d.solves,
 		       (double)d.rerated / (double)d.solves,
@@ -368,10 +395,11 @@ int main(int argc, char **argv)
 		       (double)d.rebottlenecked / (double)d.solves);
 		fflush(stdout);
 		ev_us = bench_rings(bc, &d, &events);
-		printf("flow rings: in-flight=%d events=%llu us/event=%.2f target<=%.0f %s"
+		printf("flow rings: %s in-flight=%d events=%llu us/event=%.2f target<=%.0f %s"
 		       " (per solve: %.1f flows solved, %.1f re-rated, %.2f rounds;"
 		       " %.1f%% widened to components, %.2f kept by another bottleneck)\n",
-		       bc->flows, (unsigned long long)events, ev_us, bc->event_target_us,
+		       bc->label, bc->flows, (unsigned long long)events, ev_us,
+		       bc->event_target_us,
 		       ev_us <= bc->event_target_us ? "met" : "NOT MET",
 		       (double)d.solved_flows / (double)d.solves,
 		       (double)d.rerated / (double)d.solves,

@@ -5,8 +5,11 @@
  * keeping a rate when another link takes over as bottleneck, and the completion heap
  * (one engine event however many re-rates; exact times and tie order).
  *
- * What this misses: timing (bench/bench_flow.c measures it), memory growth (the pools
- * are not observable from here), and epoch wrap-around after 2^32 solve rounds. */
+ * Also sparse random networks (most links carrying one flow, capacities tied), links
+ * of one flow hand-solved against ties, and the memory the network reports.
+ *
+ * What this misses: timing (bench/bench_flow.c measures it) and epoch wrap-around
+ * after 2^32 solve rounds. */
 #include "tests/t.h"
 
 #include "sim/engine/flow.h"
@@ -357,14 +360,16 @@ static void test_id_reuse(void)
 
 /* ---- random networks against a reference solver --------------------------------- */
 
-#define RN_LINKS 40
+#define RN_LINKS 40           /* links of the dense worlds */
+#define RN_LINKS_MAX 320      /* of the sparse ones */
 #define RN_FLOWS 1500
 #define RN_MAXHOPS 5
 
 typedef struct {
 	sim *s;
 	flow_net *net;
-	double cap[RN_LINKS];
+	int n_links;
+	double cap[RN_LINKS_MAX];
 	/* Per test flow (index = data): its path, cap, id and state. */
 	link_id path[RN_FLOWS][RN_MAXHOPS];
 	int hops[RN_FLOWS];
@@ -376,16 +381,18 @@ typedef struct {
 	int checks, check_fail;
 	int compare_full;          /* also check flow_net_solve_all agrees */
 	int light;                 /* start few flows per burst: sparse, local solves */
+	int sparse;                /* many links of equal capacity, few flows on each:
+	                            * most links carry one flow, as on a large fabric */
 	double worst_rel;
 } rn_world;
 
 /* Progressive filling, the slow obvious way, over the world's active flows. */
 static void reference_rates(const rn_world *w, double *rate)
 {
-	static double rem[RN_LINKS];
-	static int cnt[RN_LINKS];
+	static double rem[RN_LINKS_MAX];
+	static int cnt[RN_LINKS_MAX];
 	static int frozen[RN_FLOWS];
-	for (int l = 0; l < RN_LINKS; l++) {
+	for (int l = 0; l < w->n_links; l++) {
 		rem[l] = w->cap[l];
 		cnt[l] = 0;
 	}
@@ -402,7 +409,7 @@ static void reference_rates(const rn_world *w, double *rate)
 	while (left > 0) {
 		double best = INFINITY;
 		int best_l = -1, best_f = -1;
-		for (int l = 0; l < RN_LINKS; l++)
+		for (int l = 0; l < w->n_links; l++)
 			if (cnt[l] > 0 && rem[l] / cnt[l] < best) {
 				best = rem[l] / cnt[l];
 				best_l = l;
@@ -438,7 +445,7 @@ static void rn_check(sim *s, void *arg, uint64_t data)
 	(void)s;
 	(void)data;
 	rn_world *w = arg;
-	static double load[RN_LINKS], mx[RN_LINKS], ref[RN_FLOWS];
+	static double load[RN_LINKS_MAX], mx[RN_LINKS_MAX], ref[RN_FLOWS];
 	int bad = 0;
 	if (w->compare_full && (w->checks % 3) == 0) {
 		static double inc[RN_FLOWS];
@@ -451,7 +458,7 @@ static void rn_check(sim *s, void *arg, uint64_t data)
 				bad = 1;
 	}
 	w->checks++;
-	for (int l = 0; l < RN_LINKS; l++)
+	for (int l = 0; l < w->n_links; l++)
 		load[l] = mx[l] = 0;
 	for (int i = 0; i < w->n_started; i++) {
 		if (!w->active[i])
@@ -465,7 +472,7 @@ static void rn_check(sim *s, void *arg, uint64_t data)
 				mx[w->path[i][h]] = r;
 		}
 	}
-	for (int l = 0; l < RN_LINKS; l++) {
+	for (int l = 0; l < w->n_links; l++) {
 		if (load[l] > w->cap[l] * (1 + 1e-9)) {
 			if (getenv("FLOW_DEBUG"))
 				printf("over: l%d load %.9g cap %.9g\n", l, load[l], w->cap[l]);
@@ -506,7 +513,7 @@ static void rn_check(sim *s, void *arg, uint64_t data)
 			for (int i = 0; i < w->n_started; i++)
 				if (w->active[i])
 					printf("f%d id %d hops %d cap %g rate %.9g ref %.9g\n", i, w->id[i], w->hops[i], w->fcap[i], flow_rate(w->net, w->id[i]), ref[i]);
-			for (int l = 0; l < RN_LINKS; l++)
+			for (int l = 0; l < w->n_links; l++)
 				printf("l%d cap %.9g load %.9g netload %.9g\n", l, w->cap[l], load[l], flow_link_load(w->net, l));
 		}
 		w->check_fail++;
@@ -534,11 +541,13 @@ static void rn_start_some(rn_world *w, int n)
 		int hops = 1 + (int)(mix_next() % RN_MAXHOPS);
 		if (w->light && hops > 2)
 			hops = 2;
+		if (w->sparse && hops < 2)
+			hops = 2;
 		for (int h = 0; h < hops; h++) {
 			link_id l;
 			int dup;
 			do {
-				l = (link_id)(mix_next() % RN_LINKS);
+				l = (link_id)(mix_next() % (uint64_t)w->n_links);
 				dup = 0;
 				for (int j = 0; j < h; j++)
 					dup |= w->path[i][j] == l;
@@ -564,24 +573,35 @@ static void rn_arrivals(sim *s, void *arg, uint64_t data)
 		sim_after(s, 1000 + mix_next() % 400000, rn_arrivals, w, data - 1);
 }
 
-/* Runs one random workload from `seed`; fills w. */
-static void rn_run(rn_world *w, uint64_t seed, int compare_full, int light)
+/* Runs one random workload from `seed` (`sparse`: on RN_LINKS_MAX links, most of
+ * capacity 1 GB/s, the rest 2 or 0.5); fills w. */
+static void rn_run_on(rn_world *w, uint64_t seed, int compare_full, int light, int sparse)
 {
 	mix_state = seed;
 	memset(w, 0, sizeof *w);
 	w->compare_full = compare_full;
 	w->light = light;
+	w->sparse = sparse;
+	w->n_links = sparse ? RN_LINKS_MAX : RN_LINKS;
 	w->s = sim_new(64);
 	w->net = flow_net_new(w->s);
-	for (int l = 0; l < RN_LINKS; l++) {
+	for (int l = 0; l < w->n_links; l++) {
 		/* Some capacities equal, to make ties. */
-		w->cap[l] = mix_next() % 4 == 0 ? 1e9 : (0.2 + 4 * mix_unit()) * 1e9;
+		if (sparse)
+			w->cap[l] = mix_next() % 8 == 0 ? 2e9 : mix_next() % 8 == 0 ? 0.5e9 : 1e9;
+		else
+			w->cap[l] = mix_next() % 4 == 0 ? 1e9 : (0.2 + 4 * mix_unit()) * 1e9;
 		/* No latency: the world's view of which flows are active changes in
 		 * the done handler, which latency would delay past the flow's end. */
 		T_EQ_INT(flow_link_add(w->net, w->cap[l], 0), l);
 	}
 	sim_at(w->s, 0, rn_arrivals, w, 60);
 	sim_run(w->s, UINT64_MAX);
+}
+
+static void rn_run(rn_world *w, uint64_t seed, int compare_full, int light)
+{
+	rn_run_on(w, seed, compare_full, light, 0);
 }
 
 static void test_random_invariants(void)
@@ -623,6 +643,118 @@ static void test_incremental_matches_full(void)
 		flow_net_free(w.net);
 		sim_free(w.s);
 	}
+}
+
+/* On a sparse network (most links carry one flow, capacities mostly equal, so a
+ * one-flow link often ties with another link of its flow and is left out of the
+ * fill's heap), incremental and full solves agree with the reference and each other
+ * and keep the invariants. */
+static void test_sparse_random(void)
+{
+	static rn_world w;
+	for (uint64_t seed = 21; seed <= 26; seed++) {
+		rn_run_on(&w, seed, 1, seed % 2 == 0, 1);
+		T_CHECKF(w.check_fail == 0, "seed %llu: %d of %d checks failed (worst %.3g)",
+			 (unsigned long long)seed, w.check_fail, w.checks, w.worst_rel);
+		T_CHECK(w.checks > 50);
+		flow_stats st;
+		flow_net_stats(w.net, &st);
+		T_CHECK(st.full_solves > 10);
+		T_EQ_INT(st.finished, (uint64_t)w.n_started);
+		flow_net_free(w.net);
+		sim_free(w.s);
+	}
+}
+
+/* Links that carry one flow, hand-solved: such a link binds only where nothing else
+ * on the flow's path binds as early (the fill leaves the others out of its heap),
+ * whether the tie is with another one-flow link, a shared link or the flow's cap. */
+static void test_one_flow_links(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	link_id a = flow_link_add(net, 1e9, 0), b = flow_link_add(net, 1e9, 0);
+	link_id c = flow_link_add(net, 1e9, 0), d = flow_link_add(net, 0.5e9, 0);
+	link_id e = flow_link_add(net, 1e9, 0), g = flow_link_add(net, 1e9, 0);
+	link_id h = flow_link_add(net, 1e9, 0);
+	link_id k = flow_link_add(net, 1e9, 0), m = flow_link_add(net, 3e9, 0);
+	link_id x = flow_link_add(net, 2e9, 0), y = flow_link_add(net, 2e9, 0);
+	link_id p1[2] = { a, b }, p2[2] = { c, d }, p3[2] = { e, g }, p6[2] = { k, m };
+	link_id p8[2] = { y, x };
+	flow_id f1, f2, f3, f4, f5, f6, f7, f8;
+	/* f1 alone on two equal links; f2 alone on two, the later one smaller. */
+	T_EQ_INT(flow_start(net, p1, 2, 1e9, 0, NULL, NULL, 0, &f1), 0);
+	T_EQ_INT(flow_start(net, p2, 2, 1e9, 0, NULL, NULL, 0, &f2), 0);
+	/* f3 alone on e, sharing g (equal capacity) with f4. */
+	T_EQ_INT(flow_start(net, p3, 2, 1e9, 0, NULL, NULL, 0, &f3), 0);
+	T_EQ_INT(flow_start(net, &g, 1, 1e6, 0, NULL, NULL, 0, &f4), 0);
+	/* f5 alone on h with a lower cap of its own. */
+	T_EQ_INT(flow_start(net, &h, 1, 1e9, 0.3e9, NULL, NULL, 0, &f5), 0);
+	/* f6 alone on k, sharing m, which has more capacity, with f7. */
+	T_EQ_INT(flow_start(net, p6, 2, 1e9, 0, NULL, NULL, 0, &f6), 0);
+	T_EQ_INT(flow_start(net, &m, 1, 1e9, 0, NULL, NULL, 0, &f7), 0);
+	/* f8 alone on two equal links, the one of lower id second on its path. */
+	T_EQ_INT(flow_start(net, p8, 2, 1e9, 2e9, NULL, NULL, 0, &f8), 0);
+	sim_run(s, 0);
+	double want[8] = { 1e9, 0.5e9, 0.5e9, 0.5e9, 0.3e9, 1e9, 2e9, 2e9 };
+	flow_id ids[8] = { f1, f2, f3, f4, f5, f6, f7, f8 };
+	for (int round = 0; round < 2; round++) {
+		for (int i = 0; i < 8; i++)
+			T_CHECKF(fabs(flow_rate(net, ids[i]) - want[i]) <= 1e-12 * want[i],
+				 "round %d f%d: %.9g, expected %.9g", round, i + 1,
+				 flow_rate(net, ids[i]), want[i]);
+		T_NEAR(flow_link_load(net, d), 0.5e9, 1e-12);
+		T_NEAR(flow_link_load(net, g), 1e9, 1e-12);
+		T_NEAR(flow_link_load(net, m), 3e9, 1e-12);
+		T_NEAR(flow_link_load(net, x), 2e9, 1e-12);
+		flow_net_solve_all(net);   /* the same from scratch */
+	}
+	/* f4 ends: f3 takes all of g, e (one flow) ties with it. */
+	sim_run(s, 2000000);
+	T_EQ_INT(flow_rate(net, f4), 0);
+	T_NEAR(flow_rate(net, f3), 1e9, 1e-12);
+	T_NEAR(flow_link_load(net, e), 1e9, 1e-12);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+/* The memory a network holds: a link record of at most 96 bytes, links costing
+ * their records, index and lists and nothing per solve, and solver scratch that
+ * stops growing once it has served the largest solve. */
+static void test_memory(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	flow_memory m0, m1, m2, m3;
+	flow_net_memory(net, &m0);
+	T_CHECK(m0.link_record_bytes <= 96);
+	T_EQ_INT(m0.link_bytes, 0);
+	for (int i = 0; i < 1000; i++)
+		T_CHECK(flow_link_add(net, 1e9, 0) == i);
+	flow_net_memory(net, &m1);
+	/* Records and their 4-byte index, the array grown by half at most. */
+	T_CHECK(m1.link_bytes >= 1000 * (m1.link_record_bytes + 4));
+	T_CHECK(m1.link_bytes <= 1500 * (m1.link_record_bytes + 4));
+	T_EQ_INT(m1.flow_bytes, 0);
+	for (int i = 0; i < 300; i++) {
+		link_id p[3] = { i, 300 + (i * 7) % 300, 600 + (i * 13) % 300 };
+		T_EQ_INT(flow_start(net, p, 3, 1e9, 0, NULL, NULL, 0, NULL), 0);
+	}
+	sim_run(s, 0);
+	flow_net_solve_all(net);
+	flow_net_memory(net, &m2);
+	T_CHECK(m2.flow_bytes >= 300 * (size_t)24);
+	T_CHECK(m2.scratch_bytes > 0);
+	/* Lists: at least one entry per hop. */
+	T_CHECK(m2.link_bytes >= m1.link_bytes + 900 * 8);
+	for (int r = 0; r < 5; r++)
+		flow_net_solve_all(net);
+	flow_net_memory(net, &m3);
+	T_EQ_INT(m3.scratch_bytes, m2.scratch_bytes);
+	T_EQ_INT(m3.link_bytes, m2.link_bytes);
+	T_EQ_INT(m3.flow_bytes, m2.flow_bytes);
+	flow_net_free(net);
+	sim_free(s);
 }
 
 /* Two identical runs end every flow at the same nanosecond and count the same. */
@@ -832,6 +964,9 @@ int main(void)
 	T_RUN(test_id_reuse);
 	T_RUN(test_random_invariants);
 	T_RUN(test_incremental_matches_full);
+	T_RUN(test_sparse_random);
+	T_RUN(test_one_flow_links);
+	T_RUN(test_memory);
 	T_RUN(test_determinism);
 	T_RUN(test_link_counters);
 	T_RUN(test_rebottleneck);

@@ -30,7 +30,16 @@
  * where a fixed flow may be faster than a level or may have lost its bottleneck.
  * Loops that decide anything visible (tie-breaks between equally loaded links, the
  * order in which completions are scheduled) run by id; other loops follow list
- * orders, which depend only on the calls made. */
+ * orders, which depend only on the calls made.
+ *
+ * Memory. A link's persistent record (96 bytes) holds only its capacity, latency,
+ * flow list, aggregates and report counters; the links a solve touches (D, and each
+ * round's L) get an entry in a link table that lives for that solve only (a link
+ * keeps the index of its entry, valid while the entry names it), and R's flows and
+ * hops get dense per-round arrays, so the fill works on arrays the size of what it
+ * solves rather than on every link of the fabric. The fill leaves out of its heap
+ * the one-flow links that can never bind before another binding of their flow
+ * (dominated()): on a large fabric most NIC links carry one flow. */
 #include "sim/engine/flow.h"
 
 #include "sim/engine/pool.h"
@@ -59,37 +68,18 @@ typedef struct {
 	int32_t hop;               /* index of this link in the flow's path */
 } link_entry;
 
+/* A link's persistent record: capacity, latency, its flows, the aggregates over
+ * them and the report counters. The solver's per-solve scratch lives in net->t. */
 typedef struct {
-	/* What a fill reads and writes, in the first cache line. */
 	double cap_Bps;
-	double rem_Bps;            /* solver: capacity not yet given out */
-	double fixed_Bps;          /* solver: sum of the rates of the flows not in R */
 	double sum_Bps;            /* sum of the rates of its flows (0 exactly when
 	                            * n == 0), kept up to date by every change */
-	int32_t nr;                /* solver: flows of R on it not yet frozen */
-	int32_t nrt;               /* solver: flows of R on it */
-	uint32_t mark;             /* in L when equal to the epoch */
-	int32_t hpos;              /* fill: index in net->lh, -1 if not there */
-	int32_t rhead;             /* solver: R's hops on it, a list through
-	                            * flow_hop.rnext */
-	int32_t n;                 /* its active flows */
-	link_entry *list;          /* them, in no particular order */
-	/* More aggregates over its flows, so a solve reads a link without walking its
-	 * list, and solver scratch valid when the named mark equals the epoch. */
 	double max_ub_Bps;         /* an upper bound of their rates */
 	double bmin_Bps;           /* a lower bound of the rates of those with bott here */
-	double fixed_max_Bps;      /* max rate of the flows not in R (scan_mark) */
-	double acc_Bps;            /* measure/commit: sum of R's new rates */
-	double mx_Bps;             /* measure/commit: max of R's new rates */
-	double bmin_scan_Bps;      /* min rate of fixed flows with bott here (bscan_mark) */
-	double bmin_new_Bps;       /* min new rate of R's flows with bott here */
+	int32_t n;                 /* its active flows */
 	int32_t nb;                /* flows whose bott is this link */
-	int32_t nb_r;              /* measure: flows of R whose old bott is this link */
-	int32_t bcnt;              /* measure/commit: R's flows with new bott here */
-	uint32_t scan_mark, bscan_mark;
-	uint32_t smark;            /* in net->sl when equal to net->sepoch */
-	int32_t dirty;             /* in net->dirty */
 	int32_t list_cap;
+	link_entry *list;          /* its flows, in no particular order */
 	/* Counters, brought up to date at the solves that touch it. */
 	double load_Bps;           /* sum of the rates of its flows, as of t_ns */
 	double carried_bytes;      /* integral of load up to t_ns */
@@ -97,14 +87,43 @@ typedef struct {
 	uint64_t t_ns;
 	uint64_t lat_ns;
 } flow_link;
+_Static_assert(sizeof(flow_link) <= 96, "a link record is at most 96 bytes");
 
-/* The per-flow fields the solver reads, packed into one 32-byte record. */
+/* A link's entry in the solve's link table net->t: every link changed since the last
+ * solve (D, the first n_dirty entries) and every link of a round's R (L) has one
+ * until the solve ends. What a fill reads and writes, in one cache line; the fields
+ * but id and epoch are valid while epoch equals net->epoch (the link is in L). */
+typedef struct {
+	int32_t id;                /* the link */
+	uint32_t epoch;            /* in L when equal to net->epoch */
+	double rem_Bps;            /* capacity not yet given out (the capacity itself
+	                            * until the fill's heap is built) */
+	double fixed_Bps;          /* sum of the rates of the flows not in R */
+	double acc_Bps;            /* sum of R's new rates (frozen so far) */
+	double mx_Bps;             /* max of R's new rates */
+	int32_t nr;                /* flows of R on it not yet frozen */
+	int32_t nfix;              /* flows on it not in R (0 in a full solve) */
+	int32_t rhead;             /* R's hops on it, a list through net->rh */
+	int32_t bcnt;              /* R's flows with new bott here */
+	double bmin_new_Bps;       /* min new rate of R's flows with bott here */
+} link_tab;
+_Static_assert(sizeof(link_tab) == 64, "a link table entry fills one cache line");
+
+/* The rest of a link's round scratch, read outside the fill's inner loops. */
+typedef struct {
+	double fixed_max_Bps;      /* max rate of the flows not in R (if scanned) */
+	double bmin_scan_Bps;      /* min rate of fixed flows with bott here (if bscanned) */
+	int32_t nb_r;              /* R's flows whose old bott is this link (counted
+	                            * when measure() checks the round) */
+	int32_t scanned, bscanned;
+} link_tab2;
+
+/* The per-flow fields the solver reads, packed into one 24-byte record. */
 typedef struct {
 	double rate_Bps;
-	double new_Bps;            /* solver: < 0 while unfrozen */
 	int32_t bott;              /* as of the last solve that gave it its rate */
 	uint32_t mark;             /* in R when equal to the epoch */
-	int32_t new_bott;          /* solver: where it froze */
+	int32_t ridx;              /* its index in R (net->r, net->rf) while in R */
 	int16_t hops;
 	int16_t active;            /* FLOW_ACTIVE, plus FLOW_CAPPED if it has a cap */
 } flow_hot;
@@ -112,9 +131,23 @@ typedef struct {
 typedef struct {
 	int32_t link;
 	int32_t slot;              /* index of this flow in the link's list */
-	int32_t rnext;             /* solver: next hop of R on the link (flow * FLOW_MAX_HOPS
-	                            * + hop), -1 at the end */
 } flow_hop;
+
+/* A flow of R in the round running (index i of net->r). */
+typedef struct {
+	double new_Bps;            /* < 0 while unfrozen */
+	int32_t new_bott;          /* link it froze at, FLOW_BOTT_CAP at its cap */
+	int32_t old_t;             /* net->t entry of its old bott, -1 if none */
+	int16_t hops;
+	int16_t capped;            /* it has a rate cap (cold.cap_Bps) */
+	int32_t pad;
+} r_flow;
+
+/* Hop j of R's flow i (at i * FLOW_MAX_HOPS + j in net->rh). */
+typedef struct {
+	int32_t t;                 /* the link's net->t entry; -1 once the flow froze */
+	int32_t next;              /* next hop of R on the link, -1 at the end */
+} r_hop;
 
 typedef struct {
 	double left_bytes;         /* as of t_ns */
@@ -138,15 +171,19 @@ typedef struct {
 } done_node;
 
 /* A link (id >= 0) or the rate cap of flow -id - 1, keyed by the level at which it
- * binds (for a link, a lower bound of it). */
+ * binds (for a link, a lower bound of it); t is the link's net->t entry. */
 typedef struct {
 	double key;
 	int32_t id;
+	int32_t t;
 } heap_node;
 
 struct flow_net {
 	sim *s;
 	flow_link *links;
+	int32_t *tidx;             /* per link: its entry in t, if t[tidx].id is it (apart
+	                            * from the records: the solver's first look at a
+	                            * link, from a dense 4 bytes a link) */
 	int32_t n_links, links_cap;
 
 	flow_hot *hot;
@@ -157,8 +194,13 @@ struct flow_net {
 	int32_t n_free;
 	int32_t n_active;
 
-	int32_t *dirty;            /* links changed since the last solve */
-	int32_t n_dirty, dirty_cap;
+	/* The link table: D (t[0 .. n_dirty)) between solves, D and every link of L
+	 * during one; emptied when a solve ends. */
+	link_tab *t;
+	link_tab2 *t2;             /* parallel to t */
+	int32_t *hpos;             /* parallel to t: index in lh, -1 if not there */
+	int32_t n_t, t_cap;
+	int32_t n_dirty;
 	int32_t *fresh;            /* flows started since the last solve */
 	int32_t n_fresh, fresh_cap;
 	int solve_pending;
@@ -167,9 +209,14 @@ struct flow_net {
 	uint32_t epoch;
 	int32_t *r;                /* flows being solved */
 	int32_t n_r, r_cap;
+	r_flow *rf;                /* parallel to r, for the fill running */
+	int32_t rf_cap;
+	r_hop *rh;                 /* FLOW_MAX_HOPS per flow of R */
+	int32_t rh_cap;
 	int32_t n_unfrozen;        /* fill: flows of R not yet frozen */
+	int checked;               /* fill: measure() will check this round */
 	int starved;               /* fill: a flow of R froze at rate 0 */
-	int32_t *l;                /* their links */
+	int32_t *l;                /* their links' net->t entries */
 	int32_t n_l, l_cap;
 	heap_node *heap;           /* fill: the capped flows of R, by cap */
 	int32_t n_heap, heap_cap;
@@ -183,8 +230,6 @@ struct flow_net {
 	uint32_t sepoch;           /* solve number, for the S marks */
 	int32_t *sf;               /* S: flows whose rate the solve running may change */
 	int32_t n_sf, sf_cap;
-	int32_t *sl;               /* links whose load it may change (D and the L's) */
-	int32_t n_sl, sl_cap;
 	uint64_t *bits;            /* flow ids of S, to visit them in id order */
 	int32_t bits_cap;
 
@@ -217,6 +262,27 @@ static void *grow_to(void *p, int32_t *cap, int32_t need, size_t size)
 
 #define GROW(arr, cap, need) ((arr) = grow_to((arr), &(cap), (need), sizeof *(arr)))
 
+/* grow_to() for an array whose elements should not straddle cache lines: the new
+ * block starts a 64-byte line (the old contents are copied). */
+static void *grow_lines(void *p, int32_t *cap, int32_t need, size_t size)
+{
+	if (need <= *cap)
+		return p;
+	int32_t old = *cap;
+	int64_t c = old ? old : 16;
+	while (c < need)
+		c += c / 2;
+	*cap = c > INT32_MAX ? INT32_MAX : (int32_t)c;
+	size_t bytes = ((size_t)*cap * size + 63) / 64 * 64;
+	void *q = aligned_alloc(64, bytes);
+	if (!q)
+		q = pool_xrealloc(NULL, bytes);   /* aborts with its message */
+	if (old > 0)
+		memcpy(q, p, (size_t)old * size);
+	free(p);
+	return q;
+}
+
 flow_net *flow_net_new(sim *s)
 {
 	flow_net *net = pool_xrealloc(NULL, sizeof *net);
@@ -233,20 +299,24 @@ void flow_net_free(flow_net *net)
 	for (int32_t i = 0; i < net->n_links; i++)
 		free(net->links[i].list);
 	free(net->links);
+	free(net->tidx);
 	free(net->hot);
 	free(net->cold);
 	free(net->path);
 	free(net->free_ids);
-	free(net->dirty);
+	free(net->t);
+	free(net->t2);
+	free(net->hpos);
 	free(net->fresh);
 	free(net->r);
+	free(net->rf);
+	free(net->rh);
 	free(net->l);
 	free(net->heap);
 	free(net->lh);
 	free(net->ch);
 	free(net->bits);
 	free(net->sf);
-	free(net->sl);
 	free(net);
 }
 
@@ -254,12 +324,19 @@ link_id flow_link_add(flow_net *net, double capacity_Bps, uint64_t latency_ns)
 {
 	if (!(capacity_Bps > 0) || !isfinite(capacity_Bps) || net->n_links == INT32_MAX)
 		return -EINVAL;
-	GROW(net->links, net->links_cap, net->n_links + 1);
+	if (net->n_links == net->links_cap) {
+		int32_t cap = net->links_cap;
+		GROW(net->links, cap, net->n_links + 1);
+		cap = net->links_cap;
+		GROW(net->tidx, cap, net->n_links + 1);
+		net->links_cap = cap;
+	}
 	flow_link *k = &net->links[net->n_links];
 	memset(k, 0, sizeof *k);
 	k->cap_Bps = capacity_Bps;
 	k->lat_ns = latency_ns;
 	k->bmin_Bps = INFINITY;
+	net->tidx[net->n_links] = -1;
 	k->t_ns = sim_now(net->s);
 	return net->n_links++;
 }
@@ -269,14 +346,47 @@ int flow_link_count(const flow_net *net)
 	return net->n_links;
 }
 
+/* Link li's entry in the link table, or -1 if it has none. */
+static int32_t t_find(const flow_net *net, int32_t li)
+{
+	int32_t x = net->tidx[li];
+	return x >= 0 && x < net->n_t && net->t[x].id == li ? x : -1;
+}
+
+/* Adds an entry for link li, which has none, to the link table (not in L). */
+static int32_t t_add(flow_net *net, int32_t li)
+{
+	int32_t x;
+	if (net->n_t == net->t_cap) {
+		int32_t cap = net->t_cap;
+		net->t = grow_lines(net->t, &cap, net->n_t + 1, sizeof *net->t);
+		cap = net->t_cap;
+		GROW(net->t2, cap, net->n_t + 1);
+		cap = net->t_cap;
+		GROW(net->hpos, cap, net->n_t + 1);
+		net->t_cap = cap;
+	}
+	x = net->n_t++;
+	net->t[x].id = li;
+	net->t[x].epoch = 0;
+	net->tidx[li] = x;
+	return x;
+}
+
+/* Link li's entry in the link table, added (not in L) if it has none. */
+static int32_t t_get(flow_net *net, int32_t li)
+{
+	int32_t x = t_find(net, li);
+	return x >= 0 ? x : t_add(net, li);
+}
+
+/* Adds link li to D (between solves the table holds only D). */
 static void mark_dirty(flow_net *net, int32_t li)
 {
-	flow_link *k = &net->links[li];
-	if (k->dirty)
+	if (t_find(net, li) >= 0)
 		return;
-	k->dirty = 1;
-	GROW(net->dirty, net->dirty_cap, net->n_dirty + 1);
-	net->dirty[net->n_dirty++] = li;
+	t_get(net, li);
+	net->n_dirty = net->n_t;
 }
 
 static void want_solve(flow_net *net)
@@ -426,9 +536,8 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	flow_hot *h = &net->hot[f];
 	flow_cold *c = &net->cold[f];
 	h->rate_Bps = 0;
-	h->new_Bps = -1;
 	h->bott = FLOW_BOTT_NONE;
-	h->new_bott = FLOW_BOTT_NONE;
+	h->ridx = -1;
 	h->hops = (int16_t)hops;
 	h->active = (int16_t)(FLOW_ACTIVE | (cap_Bps > 0 ? FLOW_CAPPED : 0));
 	c->left_bytes = bytes;
@@ -449,7 +558,7 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 			 * several links per GPU) */
 			k->list = grow_from(k->list, &k->list_cap, k->n + 1, sizeof *k->list, 2);
 		k->list[k->n] = (link_entry){ f, i };
-		p[i] = (flow_hop){ path[i], k->n, -1 };
+		p[i] = (flow_hop){ path[i], k->n };
 		k->n++;
 		c->lat_ns += k->lat_ns;
 		mark_dirty(net, path[i]);
@@ -459,7 +568,6 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	if (hops == 0) {
 		h->rate_Bps = cap_Bps;
 		h->bott = FLOW_BOTT_CAP;
-		h->new_bott = FLOW_BOTT_CAP;
 		schedule_done(net, f);
 	} else {
 		GROW(net->fresh, net->fresh_cap, net->n_fresh + 1);
@@ -559,7 +667,7 @@ static void heap_sift_down(heap_node *hp, int32_t n, int32_t i)
 static void heap_append(flow_net *net, double key, int32_t id)
 {
 	GROW(net->heap, net->heap_cap, net->n_heap + 1);
-	net->heap[net->n_heap++] = (heap_node){ key, id };
+	net->heap[net->n_heap++] = (heap_node){ key, id, -1 };
 }
 
 static void heap_push(flow_net *net, double key, int32_t id)
@@ -585,16 +693,32 @@ static void heap_pop(flow_net *net)
 }
 
 /* The link heap: 4-ary, keyed by (share lower bound, link id), each link at most
- * once, its index kept in hpos so a key can move in place. */
+ * once, its index kept in net->hpos (by link table entry) so a key can move in
+ * place. */
 static int lh_less(const heap_node *a, const heap_node *b)
 {
 	return a->key < b->key || (a->key == b->key && a->id < b->id);
 }
 
+/* lh_less() without branches: a non-negative double orders as its bit pattern. */
+static int lh_less_nb(const heap_node *a, const heap_node *b)
+{
+	__extension__ typedef unsigned __int128 u128;
+	uint64_t x, y;
+	memcpy(&x, &a->key, sizeof x);
+	memcpy(&y, &b->key, sizeof y);
+	return ((u128)x << 32 | (uint32_t)a->id) < ((u128)y << 32 | (uint32_t)b->id);
+}
+
+/* Heaps larger than this sift down without branches: their levels miss the cache
+ * and their keys tie often (links of equal capacity and flow count), so branches on
+ * them mispredict; a small heap's stay in L1, where predicted branches win. */
+#define LH_NB_MIN 2048
+
 static void lh_set(flow_net *net, int32_t i, heap_node x)
 {
 	net->lh[i] = x;
-	net->links[x.id].hpos = i;
+	net->hpos[x.t] = i;
 }
 
 static void lh_up(flow_net *net, int32_t i)
@@ -615,13 +739,18 @@ static void lh_down(flow_net *net, int32_t i)
 	heap_node *h = net->lh;
 	int32_t n = net->n_lh;
 	heap_node x = h[i];
+	int nb = n > LH_NB_MIN;
 	for (;;) {
 		int32_t c = 4 * i + 1;
 		if (c >= n)
 			break;
 		int32_t m = c;
-		if (c + 3 < n) {
+		if (c + 3 < n && nb) {
 			/* All four children: a tournament of two pairs. */
+			int32_t a = c + lh_less_nb(&h[c + 1], &h[c]);
+			int32_t b = c + 2 + lh_less_nb(&h[c + 3], &h[c + 2]);
+			m = a + (b - a) * lh_less_nb(&h[b], &h[a]);
+		} else if (c + 3 < n) {
 			int32_t a = lh_less(&h[c + 1], &h[c]) ? c + 1 : c;
 			int32_t b = lh_less(&h[c + 3], &h[c + 2]) ? c + 3 : c + 2;
 			m = lh_less(&h[b], &h[a]) ? b : a;
@@ -638,26 +767,26 @@ static void lh_down(flow_net *net, int32_t i)
 	lh_set(net, i, x);
 }
 
-/* Puts link li in the heap with key `key`, or lowers its key to `key` if it is
- * there with a higher one. */
-static void lh_offer(flow_net *net, int32_t li, double key)
+/* Puts link table entry x in the heap with key `key`, or lowers its key to `key`
+ * if it is there with a higher one. */
+static void lh_offer(flow_net *net, int32_t x, double key)
 {
-	flow_link *k = &net->links[li];
-	if (k->hpos < 0) {
+	int32_t i = net->hpos[x];
+	if (i < 0) {
 		GROW(net->lh, net->lh_cap, net->n_lh + 1);
-		k->hpos = net->n_lh++;
-		net->lh[k->hpos] = (heap_node){ key, li };
-		lh_up(net, k->hpos);
-	} else if (key < net->lh[k->hpos].key) {
-		net->lh[k->hpos].key = key;
-		lh_up(net, k->hpos);
+		i = net->n_lh++;
+		net->lh[i] = (heap_node){ key, net->t[x].id, x };
+		lh_up(net, i);
+	} else if (key < net->lh[i].key) {
+		net->lh[i].key = key;
+		lh_up(net, i);
 	}
 }
 
 /* Takes entry i out of the heap. */
 static void lh_remove(flow_net *net, int32_t i)
 {
-	net->links[net->lh[i].id].hpos = -1;
+	net->hpos[net->lh[i].t] = -1;
 	if (--net->n_lh == i)
 		return;
 	heap_node last = net->lh[net->n_lh];
@@ -675,12 +804,18 @@ static void r_push(flow_net *net, int32_t f)
 	net->r[net->n_r++] = f;
 }
 
-static void l_push(flow_net *net, int32_t li)
+static void l_push(flow_net *net, int32_t x)
 {
 	GROW(net->l, net->l_cap, net->n_l + 1);
-	net->l[net->n_l++] = li;
+	net->l[net->n_l++] = x;
 }
 
+/* Makes room for R's per-flow and per-hop scratch up to n flows. */
+static void rf_room(flow_net *net, int32_t n)
+{
+	GROW(net->rf, net->rf_cap, n);
+	net->rh = grow_lines(net->rh, &net->rh_cap, n, FLOW_MAX_HOPS * sizeof *net->rh);
+}
 
 /* Starts a new epoch (R, L and T empty), clearing all marks when it would wrap. */
 static void next_epoch(flow_net *net)
@@ -688,73 +823,112 @@ static void next_epoch(flow_net *net)
 	if (net->epoch >= UINT32_MAX - 2) {
 		for (int32_t i = 0; i < net->n_slots; i++)
 			net->hot[i].mark = 0;
-		for (int32_t i = 0; i < net->n_links; i++) {
-			net->links[i].mark = 0;
-			net->links[i].scan_mark = 0;
-			net->links[i].bscan_mark = 0;
-		}
+		for (int32_t i = 0; i < net->n_t; i++)
+			net->t[i].epoch = 0;
 		net->epoch = 0;
 	}
 	net->epoch++;
 }
 
-static double share_of(const flow_link *k)
+static double share_of(const link_tab *k)
 {
 	return (k->rem_Bps > 0 ? k->rem_Bps : 0) / k->nr;
 }
 
-/* The hop index of flow f's hop j, as the R lists store it. */
-static int32_t hop_index(int32_t f, int j)
+/* Opens link li's membership of L unless it has it this round (no flow of R on it
+ * yet, all its flows fixed); returns its link table entry, and writes to *opened
+ * whether it opened it now. */
+static int32_t t_open(flow_net *net, int32_t li, int *opened)
 {
-	return f * FLOW_MAX_HOPS + j;
-}
-
-/* Adds link li to the links whose load the solve running may change. */
-static void sl_add(flow_net *net, int32_t li)
-{
-	flow_link *k = &net->links[li];
-	if (k->smark != net->sepoch) {
-		k->smark = net->sepoch;
-		GROW(net->sl, net->sl_cap, net->n_sl + 1);
-		net->sl[net->n_sl++] = li;
+	int32_t x = net->tidx[li];
+	if (x >= 0 && x < net->n_t && net->t[x].id == li) {
+		if (net->t[x].epoch == net->epoch) {
+			*opened = 0;
+			return x;
+		}
+	} else {
+		x = t_add(net, li);
 	}
-}
-
-/* Starts link li's membership of L: no flow of R on it yet, all its flows fixed. */
-static void link_open(flow_net *net, int32_t li)
-{
-	flow_link *k = &net->links[li];
-	k->mark = net->epoch;
+	*opened = 1;
+	link_tab *k = &net->t[x];
+	const flow_link *lk = &net->links[li];
+	k->epoch = net->epoch;
+	k->rem_Bps = lk->cap_Bps;  /* less the fixed load once R is in */
+	k->fixed_Bps = lk->sum_Bps;
+	k->nfix = lk->n;
 	k->nr = 0;
-	k->nrt = 0;
 	k->rhead = -1;
-	k->hpos = -1;
-	k->fixed_Bps = k->sum_Bps;
 	k->acc_Bps = 0;
 	k->mx_Bps = 0;
-	k->nb_r = 0;
 	k->bcnt = 0;
 	k->bmin_new_Bps = INFINITY;
-	l_push(net, li);
-	sl_add(net, li);
+	link_tab2 *k2 = &net->t2[x];
+	k2->nb_r = 0;
+	k2->scanned = 0;
+	k2->bscanned = 0;
+	net->hpos[x] = -1;
+	l_push(net, x);
+	return x;
 }
 
-/* Adds flow f, with rate `rate` so far, to the R list of each link on its path. */
-static void r_link(flow_net *net, int32_t f)
+/* How r_link() finds a flow's links. */
+enum { R_LINK, R_UNFIXED, R_ALL };
+
+/* Makes net->r[i] flow i of R: its scratch set up, and its hops added to the R list
+ * of each link on its path (links opened as needed). R_UNFIXED: it was a fixed flow
+ * until now: its rate goes back to its links, which now wait for it too, and they
+ * are offered to the link heap. R_ALL: a full solve, whose links are all open with
+ * no fixed flow already. rf and rh must have room for it. */
+static void r_link(flow_net *net, int32_t i, int mode)
 {
 	uint32_t e = net->epoch;
-	flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
-	double rate = net->hot[f].rate_Bps;
-	for (int j = 0; j < net->hot[f].hops; j++) {
-		flow_link *k = &net->links[p[j].link];
-		if (k->mark != e)
-			link_open(net, p[j].link);
+	int32_t f = net->r[i];
+	flow_hot *h = &net->hot[f];
+	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+	r_flow *q = &net->rf[i];
+	r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
+	double rate = h->rate_Bps;
+	h->mark = e;
+	h->ridx = i;
+	q->new_Bps = -1;
+	q->new_bott = FLOW_BOTT_NONE;
+	q->old_t = -1;
+	q->hops = h->hops;
+	q->capped = (int16_t)((h->active & FLOW_CAPPED) != 0);
+	if (mode == R_ALL) {
+		for (int j = 0; j < h->hops; j++) {
+			int32_t x = net->tidx[p[j].link];
+			link_tab *k = &net->t[x];
+			k->nr++;
+			rh[j] = (r_hop){ x, k->rhead };
+			k->rhead = i * FLOW_MAX_HOPS + j;
+			if (p[j].link == h->bott)
+				q->old_t = x;
+		}
+		return;
+	}
+	for (int j = 0; j < h->hops; j++) {
+		int32_t li = p[j].link;
+		int fresh = 0;
+		int32_t x = net->tidx[li];
+		/* In L already (most hops): t_open() would find it so. */
+		if (!(x >= 0 && x < net->n_t && net->t[x].id == li && net->t[x].epoch == e))
+			x = t_open(net, li, &fresh);
+		link_tab *k = &net->t[x];
 		k->nr++;
-		k->nrt++;
 		/* The last flow leaving the fixed set leaves exactly nothing. */
-		k->fixed_Bps = k->nrt == k->n ? 0 : k->fixed_Bps - rate;
-		p[j].rnext = k->rhead;
-		k->rhead = hop_index(f, j);
+		k->fixed_Bps = --k->nfix == 0 ? 0 : k->fixed_Bps - rate;
+		rh[j] = (r_hop){ x, k->rhead };
+		k->rhead = i * FLOW_MAX_HOPS + j;
+		if (li == h->bott)
+			q->old_t = x;
+		if (mode == R_UNFIXED) {
+			if (fresh)
+				k->rem_Bps -= k->fixed_Bps;   /* t_open() gave it cap */
+			else
+				k->rem_Bps += rate;
+			lh_offer(net, x, share_of(k));
+		}
 	}
 }
 
@@ -762,107 +936,132 @@ static void r_link(flow_net *net, int32_t f)
  * which now wait for it too. */
 static void unfix(flow_net *net, int32_t g)
 {
-	uint32_t e = net->epoch;
-	flow_hot *h = &net->hot[g];
-	h->mark = e;
-	h->new_Bps = -1;
 	r_push(net, g);
+	rf_room(net, net->n_r);
 	net->n_unfrozen++;
-	flow_hop *p = &net->path[(size_t)g * FLOW_MAX_HOPS];
-	double rate = h->rate_Bps;
-	for (int j = 0; j < h->hops; j++) {
-		flow_link *k = &net->links[p[j].link];
-		int fresh = k->mark != e;
-		if (fresh)
-			link_open(net, p[j].link);
-		k->nr++;
-		k->nrt++;
-		k->fixed_Bps = k->nrt == k->n ? 0 : k->fixed_Bps - rate;
-		/* Its rate goes back to the link, which now waits for it too. */
-		if (fresh)
-			k->rem_Bps = k->cap_Bps - k->fixed_Bps;
-		else
-			k->rem_Bps += rate;
-		p[j].rnext = k->rhead;
-		k->rhead = hop_index(g, j);
-		lh_offer(net, p[j].link, share_of(k));
-	}
-	if (h->active & FLOW_CAPPED)
+	r_link(net, net->n_r - 1, R_UNFIXED);
+	if (net->hot[g].active & FLOW_CAPPED)
 		heap_push(net, net->cold[g].cap_Bps, -g - 1);
 }
 
-static void freeze(flow_net *net, int32_t f, double rate, int32_t bott)
+/* Freezes flow i of R at `rate`, its bottleneck link `bott` (FLOW_BOTT_CAP for its
+ * cap); the caller counts it in its bottleneck's bcnt and bmin_new_Bps. */
+static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 {
-	flow_hot *h = &net->hot[f];
-	h->new_Bps = rate;
-	h->new_bott = bott;
+	r_flow *q = &net->rf[i];
+	q->new_Bps = rate;
+	q->new_bott = bott;
 	net->n_unfrozen--;
 	if (!(rate > 0))
 		net->starved = 1;
-	/* The sums measure() and commit_round() read. */
-	if (h->bott >= 0)
-		net->links[h->bott].nb_r++;
-	if (bott >= 0) {
-		flow_link *b = &net->links[bott];
-		b->bcnt++;
-		if (rate < b->bmin_new_Bps)
-			b->bmin_new_Bps = rate;
-	}
-	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
-	for (int j = 0; j < h->hops; j++) {
-		flow_link *k = &net->links[p[j].link];
+	/* The sum measure() reads. */
+	if (q->old_t >= 0 && net->checked)
+		net->t2[q->old_t].nb_r++;
+	r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
+	for (int j = 0; j < q->hops; j++) {
+		int32_t x = rh[j].t;
+		rh[j].t = -1;
+		link_tab *k = &net->t[x];
 		k->rem_Bps -= rate;
 		k->acc_Bps += rate;
 		if (rate > k->mx_Bps)
 			k->mx_Bps = rate;
 		/* A link none of whose flows is left to freeze leaves the heap (most
 		 * entries sit near the leaves, so this is cheaper than a pop). */
-		if (--k->nr == 0 && k->hpos >= 0)
-			lh_remove(net, k->hpos);
+		if (--k->nr == 0 && net->hpos[x] >= 0)
+			lh_remove(net, net->hpos[x]);
 	}
+}
+
+/* Whether L's link x, whose flows are one flow of R and nothing else, can stay out
+ * of the link heap. Its share is its capacity for as long as that flow is unfrozen,
+ * so it never binds before the flow's cap if that is no higher, nor before another
+ * link m of the flow's path that holds no fixed flow and has no more capacity: m's
+ * share never exceeds its capacity (no fixed flow can move into R there and give
+ * bandwidth back), so the flow freezes at m or earlier, at a level no higher. m must
+ * stay in the heap itself: it does if it holds more than this flow (only one-flow
+ * links are left out); among one-flow links of equal capacity only the one of least
+ * id stays. At a tie either link is a bottleneck and the rate is the same. */
+static int dominated(const flow_net *net, int32_t x)
+{
+	const link_tab *k = &net->t[x];
+	int32_t i = k->rhead / FLOW_MAX_HOPS;
+	/* With no fixed flow on a link, rem_Bps is its capacity still. */
+	if (net->rf[i].capped && net->cold[net->r[i]].cap_Bps <= k->rem_Bps)
+		return 1;
+	const r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
+	for (int j = 0; j < net->rf[i].hops; j++) {
+		const link_tab *m = &net->t[rh[j].t];
+		if (rh[j].t != x && m->nfix == 0 && (m->rem_Bps < k->rem_Bps ||
+		    (m->rem_Bps == k->rem_Bps && (m->nr > 1 || m->id < k->id))))
+			return 1;
+	}
+	return 0;
 }
 
 /* Progressive filling of R (listed in r[]) with the other flows' rates fixed, except
  * that a fixed flow found faster than the level at which one of its links fills is
- * moved into R (it must slow down). Collects R's links into l[]; writes new_Bps and
- * new_bott of R's flows.
+ * moved into R (it must slow down). Collects R's links into l[] (link table
+ * entries, opened for this round); writes new_Bps and new_bott of R's flows (rf[]).
+ * `checked`: measure() will check the round (it then needs nb_r). `all`: R holds
+ * every active flow with a path (a full solve).
  *
  * A link's fixed load is its aggregate sum less R's old rates, so no link list is
  * walked except where a fixed flow may be faster than the level (max_ub_Bps says
- * when); R's flows on a link are found through its R list.
+ * when); R's flows on a link are found through its R list. The fill reads and
+ * writes only the link table and R's scratch, dense arrays, except there.
  *
  * The link heap holds each link with flows left to freeze once (key: a lower bound
  * of its share, the level at which it would fill; shares only grow as flows freeze,
  * so a root whose key is current is the minimum; a link whose share drops because a
- * flow moved into R has its key lowered in place). Capped flows wait in a second
- * heap keyed by their caps; at equal levels a cap binds first. The fill stops when
- * every flow of R has frozen. */
-static void fill(flow_net *net)
+ * flow moved into R has its key lowered in place), less the links that dominated()
+ * shows can never bind first (on a large sparse fabric, most of those carrying one
+ * flow). Capped flows wait in a second heap keyed by their caps; at equal levels a
+ * cap binds first. The fill stops when every flow of R has frozen. */
+static void fill(flow_net *net, int checked, int all)
 {
 	uint32_t e = net->epoch;
-	for (int32_t i = 0; i < net->n_r; i++) {
-		flow_hot *h = &net->hot[net->r[i]];
-		h->mark = e;
-		h->new_Bps = -1;
-	}
+	net->checked = checked;
 	net->n_l = 0;
 	net->n_heap = 0;
 	net->n_lh = 0;
 	net->n_unfrozen = net->n_r;
 	net->starved = 0;
+	rf_room(net, net->n_r);
+	if (all) {
+		/* Every link with a flow is in L: opened in id order, the records
+		 * stream in, and L's later passes walk them in that order too. All
+		 * its flows are in R, so none is fixed. */
+		int opened;
+		for (int32_t li = 0; li < net->n_links; li++) {
+			if (net->links[li].n > 0) {
+				int32_t x = t_open(net, li, &opened);
+				link_tab *k = &net->t[x];   /* after: t_open() may move t */
+				k->nfix = 0;
+				k->fixed_Bps = 0;
+			}
+		}
+	}
 	for (int32_t i = 0; i < net->n_r; i++) {
 		int32_t f = net->r[i];
-		r_link(net, f);
+		r_link(net, i, all ? R_ALL : R_LINK);
 		if (net->hot[f].active & FLOW_CAPPED)
 			heap_append(net, net->cold[f].cap_Bps, -f - 1);
 	}
 	GROW(net->lh, net->lh_cap, net->n_l);
-	for (int32_t i = 0; i < net->n_l; i++) {
-		flow_link *k = &net->links[net->l[i]];
-		k->rem_Bps = k->cap_Bps - k->fixed_Bps;
-		lh_set(net, i, (heap_node){ share_of(k), net->l[i] });
+	int32_t n = 0;
+	for (int32_t a = 0; a < net->n_l; a++) {
+		int32_t x = net->l[a];
+		link_tab *k = &net->t[x];
+		/* t_open() gave rem the capacity. dominated() reads only links with
+		 * no fixed flow, whose rem is their capacity already. */
+		k->rem_Bps -= k->fixed_Bps;
+		if (k->nr == 0 || (k->nr == 1 && k->nfix == 0 && dominated(net, x)))
+			continue;
+		net->lh[n] = (heap_node){ share_of(k), k->id, x };
+		net->hpos[x] = n++;
 	}
-	net->n_lh = net->n_l;
+	net->n_lh = n;
 	for (int32_t i = net->n_heap / 2 - 1; i >= 0; i--)
 		heap_sift_down(net->heap, net->n_heap, i);
 	for (int32_t i = (net->n_lh - 2) / 4; i >= 0 && net->n_lh > 1; i--)
@@ -873,13 +1072,14 @@ static void fill(flow_net *net)
 			int32_t f = -net->heap[0].id - 1;
 			double cap = net->heap[0].key;
 			heap_pop(net);
-			if (net->hot[f].new_Bps < 0)
-				freeze(net, f, cap, FLOW_BOTT_CAP);
+			int32_t i = net->hot[f].ridx;
+			if (net->rf[i].new_Bps < 0)
+				freeze(net, i, cap, FLOW_BOTT_CAP);
 			continue;
 		}
 		heap_node *root = &net->lh[0];
-		int32_t li = root->id;
-		flow_link *k = &net->links[li];
+		int32_t x = root->t;
+		link_tab *k = &net->t[x];
 		if (k->nr == 0) {
 			lh_remove(net, 0);
 			continue;
@@ -892,39 +1092,63 @@ static void fill(flow_net *net)
 		}
 		/* Fixed flows faster than this level must come down with it. */
 		double lim = share * (1 + FLOW_TOL);
-		double bound = k->nrt == k->n ? 0 :
-			k->scan_mark == e ? k->fixed_max_Bps : k->max_ub_Bps;
-		if (bound > lim) {
-			int pulled = 0;
-			double mx = 0;
-			for (int32_t j = 0; j < k->n; j++) {
-				int32_t g = k->list[j].flow;
-				const flow_hot *hg = &net->hot[g];
-				if (j + 4 < k->n)
-					__builtin_prefetch(&net->hot[k->list[j + 4].flow]);
-				if (hg->mark == e)
-					continue;
-				if (hg->rate_Bps > lim) {
-					unfix(net, g);
-					pulled = 1;
-				} else if (hg->rate_Bps > mx) {
-					mx = hg->rate_Bps;
+		int32_t li = k->id;
+		if (k->nfix > 0) {
+			const flow_link *lk = &net->links[li];
+			double bound = net->t2[x].scanned ? net->t2[x].fixed_max_Bps :
+				lk->max_ub_Bps;
+			if (bound > lim) {
+				int pulled = 0;
+				double mx = 0;
+				for (int32_t j = 0; j < lk->n; j++) {
+					int32_t g = lk->list[j].flow;
+					const flow_hot *hg = &net->hot[g];
+					if (j + 4 < lk->n)
+						__builtin_prefetch(&net->hot[lk->list[j + 4].flow]);
+					if (hg->mark == e)
+						continue;
+					if (hg->rate_Bps > lim) {
+						unfix(net, g);
+						pulled = 1;
+					} else if (hg->rate_Bps > mx) {
+						mx = hg->rate_Bps;
+					}
 				}
+				/* unfix() may have moved the table. */
+				net->t2[x].scanned = 1;
+				net->t2[x].fixed_max_Bps = mx;
+				if (pulled)
+					continue;
 			}
-			k->scan_mark = e;
-			k->fixed_max_Bps = mx;
-			if (pulled)
-				continue;
 		}
 		lh_remove(net, 0);
-		for (int32_t x = k->rhead; x >= 0 && k->nr > 0;) {
-			int32_t f = x / FLOW_MAX_HOPS;
-			x = net->path[x].rnext;
-			if (net->hot[f].new_Bps < 0)
-				freeze(net, f, share, li);
+		k = &net->t[x];
+		int32_t frozen = 0;
+		for (int32_t y = k->rhead; y >= 0 && k->nr > 0;) {
+			const r_hop *hy = &net->rh[y];
+			int32_t i = y / FLOW_MAX_HOPS;
+			y = hy->next;
+			if (hy->t >= 0) {
+				freeze(net, i, share, li);
+				frozen++;
+			}
 		}
+		/* The sums measure() and commit_round() read: all froze at `share`. */
+		k->bcnt += frozen;
+		if (frozen > 0 && share < k->bmin_new_Bps)
+			k->bmin_new_Bps = share;
 		k->rem_Bps = 0;
 	}
+}
+
+/* Whether link li is in L this round; writes its link table entry to *x if so. */
+static int in_l(const flow_net *net, int32_t li, int32_t *x)
+{
+	int32_t y = t_find(net, li);
+	if (y < 0 || net->t[y].epoch != net->epoch)
+		return 0;
+	*x = y;
+	return 1;
 }
 
 /* If fixed flow f, no longer sure of its bottleneck li, has another link on its path
@@ -933,7 +1157,6 @@ static void fill(flow_net *net)
  * Reads L's links through the sums measure() gathered. */
 static int rebottleneck(flow_net *net, int32_t f, int32_t li)
 {
-	uint32_t e = net->epoch;
 	const flow_hot *h = &net->hot[f];
 	double r = h->rate_Bps;
 	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
@@ -943,11 +1166,13 @@ static int rebottleneck(flow_net *net, int32_t f, int32_t li)
 		if (m == li)
 			continue;
 		double load, mx;
-		if (k->mark == e) {
-			load = k->fixed_Bps + k->acc_Bps;
-			mx = k->scan_mark == e ? k->fixed_max_Bps : k->max_ub_Bps;
-			if (k->mx_Bps > mx)
-				mx = k->mx_Bps;
+		int32_t x = -1;
+		int inl = in_l(net, m, &x);
+		if (inl) {
+			load = net->t[x].fixed_Bps + net->t[x].acc_Bps;
+			mx = net->t2[x].scanned ? net->t2[x].fixed_max_Bps : k->max_ub_Bps;
+			if (net->t[x].mx_Bps > mx)
+				mx = net->t[x].mx_Bps;
 		} else {
 			load = k->sum_Bps;
 			mx = k->max_ub_Bps;
@@ -960,10 +1185,9 @@ static int rebottleneck(flow_net *net, int32_t f, int32_t li)
 		k->nb++;
 		if (r < k->bmin_Bps)
 			k->bmin_Bps = r;
-		if (k->bscan_mark == e && r < k->bmin_scan_Bps)
-			k->bmin_scan_Bps = r;
+		if (inl && net->t2[x].bscanned && r < net->t2[x].bmin_scan_Bps)
+			net->t2[x].bmin_scan_Bps = r;
 		net->hot[f].bott = m;
-		net->hot[f].new_bott = m;
 		net->st.rebottlenecked++;
 		return 1;
 	}
@@ -990,21 +1214,22 @@ static int32_t measure(flow_net *net, int check)
 		return 0;
 	if (net->starved)
 		return -1;
-	for (int32_t i = 0; i < net->n_l; i++) {
-		int32_t li = net->l[i];
+	for (int32_t a = 0; a < net->n_l; a++) {
+		int32_t x = net->l[a];
+		int32_t li = net->t[x].id;
 		flow_link *k = &net->links[li];
-		if (k->nb - k->nb_r <= 0)
+		if (k->nb - net->t2[x].nb_r <= 0)
 			continue;              /* no fixed flow has its bottleneck here */
-		double load = k->fixed_Bps + k->acc_Bps;
+		double load = net->t[x].fixed_Bps + net->t[x].acc_Bps;
 		int saturated = load >= k->cap_Bps * (1 - FLOW_TOL);
-		if (saturated && !(k->mx_Bps * (1 - FLOW_TOL) > k->bmin_Bps))
+		if (saturated && !(net->t[x].mx_Bps * (1 - FLOW_TOL) > k->bmin_Bps))
 			continue;
 		/* Walk the list: exact load and fastest rate, then the flows to add. */
 		double mx = 0;
 		load = 0;
 		for (int32_t j = 0; j < k->n; j++) {
 			const flow_hot *h = &net->hot[k->list[j].flow];
-			double r = h->mark == e ? h->new_Bps : h->rate_Bps;
+			double r = h->mark == e ? net->rf[h->ridx].new_Bps : h->rate_Bps;
 			load += r;
 			if (r > mx)
 				mx = r;
@@ -1026,8 +1251,8 @@ static int32_t measure(flow_net *net, int check)
 				bmin = h->rate_Bps;
 			}
 		}
-		k->bmin_scan_Bps = bmin;
-		k->bscan_mark = e;
+		net->t2[x].bmin_scan_Bps = bmin;
+		net->t2[x].bscanned = 1;
 	}
 	return net->n_r - n0;
 }
@@ -1041,9 +1266,9 @@ static void widen(flow_net *net)
 	next_epoch(net);
 	uint32_t e = net->epoch;
 	net->n_r = 0;
-	for (int32_t i = 0; i < net->n_dirty; i++) {
-		flow_link *k = &net->links[net->dirty[i]];
-		k->mark = e;
+	for (int32_t d = 0; d < net->n_dirty; d++) {
+		net->t[d].epoch = e;
+		const flow_link *k = &net->links[net->t[d].id];
 		for (int32_t j = 0; j < k->n; j++) {
 			int32_t f = k->list[j].flow;
 			if (net->hot[f].mark != e) {
@@ -1056,10 +1281,11 @@ static void widen(flow_net *net)
 		int32_t f = net->r[i];
 		const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
 		for (int j = 0; j < net->hot[f].hops; j++) {
-			flow_link *k = &net->links[p[j].link];
-			if (k->mark == e)
+			int32_t x = t_get(net, p[j].link);
+			if (net->t[x].epoch == e)
 				continue;
-			k->mark = e;
+			net->t[x].epoch = e;
+			const flow_link *k = &net->links[p[j].link];
 			for (int32_t m = 0; m < k->n; m++) {
 				int32_t g = k->list[m].flow;
 				if (net->hot[g].mark != e) {
@@ -1073,29 +1299,44 @@ static void widen(flow_net *net)
 	next_epoch(net);
 }
 
-/* Starts a new solve: S and its links empty, clearing all S marks when the solve
- * number would wrap. */
+/* Starts a new solve: S empty, clearing all S marks when the solve number would
+ * wrap. */
 static void next_solve(flow_net *net)
 {
 	if (net->sepoch == UINT32_MAX) {
 		for (int32_t i = 0; i < net->n_slots; i++)
 			net->cold[i].smark = 0;
-		for (int32_t i = 0; i < net->n_links; i++)
-			net->links[i].smark = 0;
 		net->sepoch = 0;
 	}
 	net->sepoch++;
 	net->n_sf = 0;
-	net->n_sl = 0;
+}
+
+/* Brings link k's byte and busy integrals up to `now` at its old load, then makes
+ * its sum of rates its load. */
+static void link_install(flow_link *k, uint64_t now)
+{
+	uint64_t dt = now - k->t_ns;
+	if (k->load_Bps > 0) {
+		k->carried_bytes += k->load_Bps * 1e-9 * (double)dt;
+		k->busy_ns += dt;
+	}
+	k->t_ns = now;
+	if (k->sum_Bps < 0 || k->n == 0)
+		k->sum_Bps = 0;
+	k->load_Bps = k->sum_Bps;
 }
 
 /* Ends a round: R's flows (r[0 .. n_r), as fill() and measure() left them, less
  * the n_added flows measure() appended) take their new rates and bottlenecks, and
- * L's aggregates follow (from the sums over R that measure() gathered). A flow first touched in this solve joins S with its old
- * rate. Later rounds hold these rates fixed like any other. */
-static void commit_round(flow_net *net, int32_t n_added)
+ * L's aggregates follow (from the sums over R that freeze() and measure()
+ * gathered). A flow first touched in this solve joins S with its old rate. Later
+ * rounds hold these rates fixed like any other. If `install` (the last round of a
+ * solve that keeps no old rate, so no sum changes after it), L's links also take
+ * their new loads (link_install()) in the same pass. */
+static void commit_round(flow_net *net, int32_t n_added, int install)
 {
-	uint32_t e = net->epoch;
+	uint64_t now = sim_now(net->s);
 	int32_t n = net->n_r - n_added;
 	for (int32_t i = 0; i < n; i++) {
 		int32_t f = net->r[i];
@@ -1107,57 +1348,51 @@ static void commit_round(flow_net *net, int32_t n_added)
 			GROW(net->sf, net->sf_cap, net->n_sf + 1);
 			net->sf[net->n_sf++] = f;
 		}
-		h->rate_Bps = h->new_Bps;
-		if (h->bott != h->new_bott) {
+		h->rate_Bps = net->rf[i].new_Bps;
+		int32_t nb = net->rf[i].new_bott;
+		if (h->bott != nb) {
 			if (h->bott >= 0)
 				net->links[h->bott].nb--;
-			if (h->new_bott >= 0)
-				net->links[h->new_bott].nb++;
-			h->bott = h->new_bott;
+			if (nb >= 0)
+				net->links[nb].nb++;
+			h->bott = nb;
 		}
 	}
-	for (int32_t i = 0; i < net->n_l; i++) {
-		flow_link *k = &net->links[net->l[i]];
-		int all_r = k->nrt == k->n;
-		double sum = (all_r ? 0 : k->fixed_Bps) + k->acc_Bps;
+	for (int32_t a = 0; a < net->n_l; a++) {
+		int32_t x = net->l[a];
+		const link_tab *kt = &net->t[x];
+		const link_tab2 *k2 = &net->t2[x];
+		flow_link *k = &net->links[kt->id];
+		if (a + 8 < net->n_l)
+			__builtin_prefetch(&net->links[net->t[net->l[a + 8]].id]);
+		int all_r = kt->nfix == 0;
+		double sum = (all_r ? 0 : kt->fixed_Bps) + kt->acc_Bps;
 		k->sum_Bps = sum > 0 ? sum : 0;
-		double base = all_r ? 0 : k->scan_mark == e ? k->fixed_max_Bps : k->max_ub_Bps;
-		k->max_ub_Bps = base > k->mx_Bps ? base : k->mx_Bps;
+		double base = all_r ? 0 : k2->scanned ? k2->fixed_max_Bps : k->max_ub_Bps;
+		k->max_ub_Bps = base > kt->mx_Bps ? base : kt->mx_Bps;
 		/* Lower bound of the bottlenecked flows' rates: exact when R holds them
 		 * all, else the fixed ones' bound (exact if measure walked the list). */
 		if (k->nb == 0) {
 			k->bmin_Bps = INFINITY;
-		} else if (k->nb == k->bcnt) {
-			k->bmin_Bps = k->bmin_new_Bps;
+		} else if (k->nb == kt->bcnt) {
+			k->bmin_Bps = kt->bmin_new_Bps;
 		} else {
-			double fixed = k->bscan_mark == e ? k->bmin_scan_Bps : k->bmin_Bps;
-			k->bmin_Bps = fixed < k->bmin_new_Bps ? fixed : k->bmin_new_Bps;
+			double fixed = k2->bscanned ? k2->bmin_scan_Bps : k->bmin_Bps;
+			k->bmin_Bps = fixed < kt->bmin_new_Bps ? fixed : kt->bmin_new_Bps;
 		}
+		if (install)
+			link_install(k, now);
 	}
 }
 
-/* Ends the solve: brings the byte and busy integrals of the links it touched up to
- * now at their old loads; then, in id order, reschedules the completion of each flow
- * of S whose rate changed (unless `sticky` and by no more than FLOW_STICKY, when it
- * keeps its old rate); then installs the links' new loads. Clears the dirty and
- * fresh lists. */
-static void finish_solve(flow_net *net, int sticky)
+/* Ends the solve: in id order, reschedules the completion of each flow of S whose
+ * rate changed (unless `sticky` and by no more than FLOW_STICKY, when it keeps its
+ * old rate); then installs the new loads of the links in the table (D and every L
+ * of the solve; if `installed`, commit_round() did the last round's L, so only D's
+ * links outside it are left). Empties the table and the fresh list. */
+static void finish_solve(flow_net *net, int sticky, int installed)
 {
 	uint64_t now = sim_now(net->s);
-	for (int32_t i = 0; i < net->n_dirty; i++)
-		sl_add(net, net->dirty[i]);
-	for (int32_t i = 0; i < net->n_sl; i++) {
-		flow_link *k = &net->links[net->sl[i]];
-		uint64_t dt = now - k->t_ns;
-		if (k->load_Bps > 0) {
-			k->carried_bytes += k->load_Bps * 1e-9 * (double)dt;
-			k->busy_ns += dt;
-		}
-		k->t_ns = now;
-	}
-	for (int32_t i = 0; i < net->n_dirty; i++)
-		net->links[net->dirty[i]].dirty = 0;
-	net->n_dirty = 0;
 	net->n_fresh = 0;
 
 	int32_t lo = INT32_MAX, hi = -1;
@@ -1203,12 +1438,19 @@ static void finish_solve(flow_net *net, int sticky)
 			schedule_done(net, f);
 		}
 	}
-	for (int32_t i = 0; i < net->n_sl; i++) {
-		flow_link *k = &net->links[net->sl[i]];
-		if (k->sum_Bps < 0 || k->n == 0)
-			k->sum_Bps = 0;
-		k->load_Bps = k->sum_Bps;
+	if (installed) {
+		for (int32_t d = 0; d < net->n_dirty; d++)
+			if (net->t[d].epoch != net->epoch)
+				link_install(&net->links[net->t[d].id], now);
+	} else {
+		for (int32_t i = 0; i < net->n_t; i++) {
+			if (i + 8 < net->n_t)
+				__builtin_prefetch(&net->links[net->t[i + 8].id]);
+			link_install(&net->links[net->t[i].id], now);
+		}
 	}
+	net->n_t = 0;
+	net->n_dirty = 0;
 }
 
 /* The local solve described at the top of the file. */
@@ -1222,24 +1464,25 @@ static void solve_local(flow_net *net)
 		net->hot[net->fresh[i]].mark = e;
 		r_push(net, net->fresh[i]);
 	}
-	for (int32_t i = 0; i < net->n_dirty; i++) {
-		const flow_link *k = &net->links[net->dirty[i]];
+	for (int32_t d = 0; d < net->n_dirty; d++) {
+		int32_t li = net->t[d].id;
+		const flow_link *k = &net->links[li];
 		if (k->nb == 0)
 			continue;
 		for (int32_t j = 0; j < k->n; j++) {
 			int32_t f = k->list[j].flow;
-			if (net->hot[f].bott == net->dirty[i] && net->hot[f].mark != e) {
+			if (net->hot[f].bott == li && net->hot[f].mark != e) {
 				net->hot[f].mark = e;
 				r_push(net, f);
 			}
 		}
 	}
 	for (int round = 0;; round++) {
-		fill(net);
+		fill(net, 1, 0);
 		int32_t added = measure(net, 1);
 		net->st.rounds++;
 		if (added == 0) {
-			commit_round(net, 0);
+			commit_round(net, 0, 0);
 			net->st.solved_flows += (uint64_t)net->n_r;
 			break;
 		}
@@ -1248,20 +1491,20 @@ static void solve_local(flow_net *net)
 			net->st.solved_flows += (uint64_t)(net->n_r - (added > 0 ? added : 0));
 			net->st.widened++;
 			widen(net);
-			fill(net);
+			fill(net, 0, 0);
 			measure(net, 0);
-			commit_round(net, 0);
+			commit_round(net, 0, 0);
 			net->st.solved_flows += (uint64_t)net->n_r;
 			break;
 		}
-		commit_round(net, added);
+		commit_round(net, added, 0);
 		net->st.solved_flows += (uint64_t)(net->n_r - added);
 		/* The flows measure() added are the next round's R. */
 		memmove(net->r, net->r + net->n_r - added, (size_t)added * sizeof *net->r);
 		net->n_r = added;
 		next_epoch(net);
 	}
-	finish_solve(net, 1);
+	finish_solve(net, 1, 0);
 }
 
 static void flow_solve_ev(sim *s, void *arg, uint64_t data)
@@ -1284,15 +1527,14 @@ void flow_net_solve_all(flow_net *net)
 	for (int32_t f = 0; f < net->n_slots; f++)
 		if (net->hot[f].active && net->hot[f].hops > 0)
 			r_push(net, f);
-	fill(net);
-	/* Every link joins T, so idle ones' integrals move too (harmless). */
-	for (int32_t i = 0; i < net->n_links; i++)
-		mark_dirty(net, i);
+	/* Every link with a flow joins L; the others with a load to bring up to date
+	 * are in D already. */
+	fill(net, 0, 1);
 	measure(net, 0);
-	commit_round(net, 0);
+	commit_round(net, 0, 1);
 	net->st.full_solves++;
 	net->st.solved_flows += (uint64_t)net->n_r;
-	finish_solve(net, 0);
+	finish_solve(net, 0, 1);
 }
 
 /* ---- queries ------------------------------------------------------------------ */
@@ -1353,4 +1595,27 @@ uint64_t flow_link_busy_ns(const flow_net *net, link_id l)
 void flow_net_stats(const flow_net *net, flow_stats *out)
 {
 	*out = net->st;
+}
+
+void flow_net_memory(const flow_net *net, flow_memory *out)
+{
+	size_t lists = 0;
+	for (int32_t i = 0; i < net->n_links; i++)
+		lists += (size_t)net->links[i].list_cap * sizeof(link_entry);
+	out->link_record_bytes = sizeof(flow_link);
+	out->link_bytes = (size_t)net->links_cap * (sizeof(flow_link) + sizeof *net->tidx) +
+		lists;
+	out->flow_bytes = (size_t)net->slots_cap * (sizeof(flow_hot) + sizeof(flow_cold) +
+		FLOW_MAX_HOPS * sizeof(flow_hop) + sizeof(int32_t));
+	out->scratch_bytes = (size_t)net->t_cap * (sizeof *net->t + sizeof *net->t2 +
+						     sizeof *net->hpos) +
+		(size_t)net->fresh_cap * sizeof *net->fresh +
+		(size_t)net->r_cap * sizeof *net->r + (size_t)net->l_cap * sizeof *net->l +
+		(size_t)net->rf_cap * sizeof *net->rf +
+		(size_t)net->rh_cap * FLOW_MAX_HOPS * sizeof *net->rh +
+		(size_t)net->heap_cap * sizeof *net->heap +
+		(size_t)net->ch_cap * sizeof *net->ch +
+		(size_t)net->lh_cap * sizeof *net->lh +
+		(size_t)net->sf_cap * sizeof *net->sf +
+		(size_t)net->bits_cap * sizeof *net->bits;
 }

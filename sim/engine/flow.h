@@ -101,4 +101,16 @@ void flow_net_solve_all(flow_net *net);
 /* Writes the counters since flow_net_new() to *out. */
 void flow_net_stats(const flow_net *net, flow_stats *out);
 
+/* Heap memory a network holds now, in bytes (allocated capacity, not just use). */
+typedef struct {
+	size_t link_record_bytes;  /* one link's persistent record (sizeof) */
+	size_t link_bytes;         /* the link records, their 4-byte solver index and
+	                            * their flow lists */
+	size_t flow_bytes;         /* per-flow records and paths, free ids */
+	size_t scratch_bytes;      /* solver and event scratch, reused */
+} flow_memory;
+
+/* Writes the memory `net` holds to *out. */
+void flow_net_memory(const flow_net *net, flow_memory *out);
+
 #endif
