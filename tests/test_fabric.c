@@ -1,7 +1,8 @@
 /* test_fabric.c -- the training step on the flow network: an oversubscribed fabric
- * shows in the pipeline sends that cross leaves and so in the step time, while the
- * same training on a non-blocking fabric runs its sends at the NICs' rate; and the
- * report says the network was simulated as flows.
+ * shows in the pipeline sends and expert all-to-alls that cross leaves and so in the
+ * step time, while the same training on a non-blocking fabric runs at the NICs'
+ * rate; rail planes fold only where the answer is the same; and the report says the
+ * network was simulated as flows.
  *
  * What this misses: collective accuracy against real runs (tests/test_nccl.c) and
  * the closed-form evaluator (tests/test_step.c). */
@@ -26,16 +27,28 @@ static int run_file(const char *rel, run_results *r)
 	return rc;
 }
 
+/* Runs scenarios `ra` and `rb` (the second with every rail plane's flows if
+ * `unfold_b`) into *a and *b; returns 0, or -1 (both freed, failure recorded). */
+static int run_pair(const char *ra, const char *rb, int unfold_b, run_results **a, run_results **b)
+{
+	*a = calloc(1, sizeof **a);
+	*b = calloc(1, sizeof **b);
+	if (*a && *b) {
+		(*b)->unfold_planes = unfold_b;
+		if (run_file(ra, *a) == 0 && run_file(rb, *b) == 0)
+			return 0;
+	}
+	free(*a);
+	free(*b);
+	T_CHECK(0);
+	return -1;
+}
+
 static void test_oversubscription_slows_cross_leaf_sends(void)
 {
-	run_results *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
-	if (!a || !b || run_file("tests/data/fabric/oversub-1.xml", a) != 0 ||
-	    run_file("tests/data/fabric/oversub-7.xml", b) != 0) {
-		free(a);
-		free(b);
-		T_CHECK(0);
+	run_results *a, *b;
+	if (run_pair("tests/data/fabric/oversub-1.xml", "tests/data/fabric/oversub-7.xml", 0, &a, &b) != 0)
 		return;
-	}
 	const train_results *x = &a->training, *y = &b->training;
 	printf("  1:1 step %.4f s, pipeline sends busy %.4f s; 7:1 step %.4f s, sends busy %.4f s\n",
 	       x->step_time_s, x->pp_comm_s, y->step_time_s, y->pp_comm_s);
@@ -52,14 +65,9 @@ static void test_oversubscription_slows_cross_leaf_sends(void)
 
 static void test_expert_alltoall_on_flows(void)
 {
-	run_results *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
-	if (!a || !b || run_file("tests/data/fabric/moe-1.xml", a) != 0 ||
-	    run_file("tests/data/fabric/moe-7.xml", b) != 0) {
-		free(a);
-		free(b);
-		T_CHECK(0);
+	run_results *a, *b;
+	if (run_pair("tests/data/fabric/moe-1.xml", "tests/data/fabric/moe-7.xml", 0, &a, &b) != 0)
 		return;
-	}
 	const train_results *x = &a->training, *y = &b->training;
 	printf("  Mixtral TP8 x EP4 on 16 nodes: 1:1 step %.4f s (%llu flows, blocking comm %.4f s); "
 	       "7:1 step %.4f s (blocking comm %.4f s)\n", x->step_time_s, (unsigned long long)x->flows,
@@ -82,30 +90,23 @@ static void test_expert_alltoall_on_flows(void)
  * flows; checks that `planes` planes were folded and that the step's times agree. */
 static void check_fold(const char *rel, int planes)
 {
-	run_results *a = calloc(1, sizeof *a), *b = calloc(1, sizeof *b);
-	if (!a || !b) {
-		free(a);
-		free(b);
-		T_CHECK(0);
+	run_results *a, *b;
+	if (run_pair(rel, rel, 1, &a, &b) != 0)
 		return;
-	}
-	b->unfold_planes = 1;
-	if (run_file(rel, a) == 0 && run_file(rel, b) == 0) {
-		const train_results *x = &a->training, *y = &b->training;
-		printf("  %-36s planes folded %d: step %.9f s, %llu flows; every plane: %.9f s, %llu flows\n",
-		       rel, x->planes_folded, x->step_time_s, (unsigned long long)x->flows, y->step_time_s,
-		       (unsigned long long)y->flows);
-		T_EQ_INT(x->planes_folded, planes);
-		T_EQ_INT(y->planes_folded, 1);
-		T_CHECK(x->flows_used && y->flows_used);
-		/* The same step to the rounding of the rates (the solver keeps a rate
-		 * that moved by less than 1e-12 of itself). */
-		T_NEAR(x->step_time_s, y->step_time_s, 1e-9);
-		T_NEAR(x->pp_comm_s, y->pp_comm_s, 1e-9);
-		T_NEAR(x->dp_comm_s, y->dp_comm_s, 1e-9);
-		if (planes > 1)
-			T_EQ_INT((long long)x->flows * planes, (long long)y->flows);
-	}
+	const train_results *x = &a->training, *y = &b->training;
+	printf("  %-36s planes folded %d: step %.9f s, %llu flows; every plane: %.9f s, %llu flows\n",
+	       rel, x->planes_folded, x->step_time_s, (unsigned long long)x->flows, y->step_time_s,
+	       (unsigned long long)y->flows);
+	T_EQ_INT(x->planes_folded, planes);
+	T_EQ_INT(y->planes_folded, 1);
+	T_CHECK(x->flows_used && y->flows_used);
+	/* The same step to the rounding of the rates (the solver keeps a rate that
+	 * moved by less than 1e-12 of itself). */
+	T_NEAR(x->step_time_s, y->step_time_s, 1e-9);
+	T_NEAR(x->pp_comm_s, y->pp_comm_s, 1e-9);
+	T_NEAR(x->dp_comm_s, y->dp_comm_s, 1e-9);
+	if (planes > 1)
+		T_EQ_INT((long long)x->flows * planes, (long long)y->flows);
 	free(a);
 	free(b);
 }

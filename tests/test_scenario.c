@@ -624,46 +624,38 @@ static void test_catalog_duplicate(void)
 	T_CHECKF(strcmp(err, want) == 0, "got  %s\nwant %s", err, want);
 }
 
-static void test_catalog_bad_reference(void)
+/* Loads the bad catalog folder `rel` (one file, one.xml) and checks that it fails
+ * with "one.xml:LINE: " + `msg`, LINE the line holding `at`, leaving *out alone. */
+static void expect_catalog_error(const char *rel, const char *at, const char *msg)
 {
 	char dir[1024], f[1100];
 	catalog *cat = (catalog *)&sentinel;
-	src("tests/data/bad/catalog-ref", dir, sizeof dir);
+	src(rel, dir, sizeof dir);
 	snprintf(f, sizeof f, "%s/one.xml", dir);
 	T_EQ_INT(catalog_load_dir(dir, &cat, err, sizeof err), -1);
 	T_CHECK(cat == (catalog *)&sentinel);
 	char want[2400];
-	snprintf(want, sizeof want, "%s:%d: <node nic=\"missing-nic\">: no such nic in the "
-	         "catalog; known: (none)", f, line_of(f, "<node "));
+	snprintf(want, sizeof want, "%s:%d: %s", f, line_of(f, at), msg);
 	T_CHECKF(strcmp(err, want) == 0, "got  %s\nwant %s", err, want);
+}
+
+static void test_catalog_bad_reference(void)
+{
+	expect_catalog_error("tests/data/bad/catalog-ref", "<node ",
+			     "<node nic=\"missing-nic\">: no such nic in the catalog; known: (none)");
 }
 
 static void test_catalog_sockets_need_link(void)
 {
-	char dir[1024], f[1100];
-	catalog *cat = (catalog *)&sentinel;
-	src("tests/data/bad/catalog-sockets", dir, sizeof dir);
-	snprintf(f, sizeof f, "%s/one.xml", dir);
-	T_EQ_INT(catalog_load_dir(dir, &cat, err, sizeof err), -1);
-	T_CHECK(cat == (catalog *)&sentinel);
-	char want[2400];
-	snprintf(want, sizeof want, "%s:%d: <node sockets=\"2\">: a node with sockets=\"2\" needs "
-	         "socket-link=\"<bandwidth per direction>\" (UPI, xGMI)", f, line_of(f, "<node "));
-	T_CHECKF(strcmp(err, want) == 0, "got  %s\nwant %s", err, want);
+	expect_catalog_error("tests/data/bad/catalog-sockets", "<node ",
+			     "<node sockets=\"2\">: a node with sockets=\"2\" needs "
+			     "socket-link=\"<bandwidth per direction>\" (UPI, xGMI)");
 }
 
 static void test_catalog_unit(void)
 {
-	char dir[1024], f[1100];
-	catalog *cat = (catalog *)&sentinel;
-	src("tests/data/bad/catalog-unit", dir, sizeof dir);
-	snprintf(f, sizeof f, "%s/one.xml", dir);
-	T_EQ_INT(catalog_load_dir(dir, &cat, err, sizeof err), -1);
-	T_CHECK(cat == (catalog *)&sentinel);
-	char want[2400];
-	snprintf(want, sizeof want, "%s:%d: <storage read=\"40\">: read needs a rate such as "
-	         "\"40 GB/s\"", f, line_of(f, "<storage "));
-	T_CHECKF(strcmp(err, want) == 0, "got  %s\nwant %s", err, want);
+	expect_catalog_error("tests/data/bad/catalog-unit", "<storage ",
+			     "<storage read=\"40\">: read needs a rate such as \"40 GB/s\"");
 }
 
 static void test_catalog_missing_dir(void)
