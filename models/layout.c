@@ -50,7 +50,10 @@ int layout_comm(const cluster_nodes *g, const cluster_scaleout *so,
 	memset(&c, 0, sizeof c);
 	c.nranks = nranks;
 	long span = (long)stride * nranks;
-	if (span <= domain) {
+	/* Scale-up domains smaller than the node (NVLink-bridged pairs): ranks of one
+	 * node in several domains meet over the host's PCIe, whose hops pace a ring. */
+	int host = domain < g->node->gpus && span > domain && span <= g->node->gpus;
+	if (span <= domain || host) {
 		c.nnodes = 1;
 		c.ppn = nranks;
 	} else {
@@ -58,9 +61,9 @@ int layout_comm(const cluster_nodes *g, const cluster_scaleout *so,
 		c.ppn = per;
 		c.nnodes = (nranks + per - 1) / per;
 	}
-	c.intra_pcie = su && su->kind == SCALEUP_PCIE;
+	c.intra_pcie = host || (su && su->kind == SCALEUP_PCIE);
 	link_class up = c.intra_pcie ? LINK_PCIE : LINK_SCALEUP;
-	double up_Bps = su && su->bw_Bps > 0 ? su->bw_Bps : g->node->pcie_bw_Bps;
+	double up_Bps = su && su->bw_Bps > 0 && !host ? su->bw_Bps : g->node->pcie_bw_Bps;
 	c.intra_Bps = up_Bps * eff->link[up].bw_eff;
 	if (so->fabric && g->nic && g->node->nics > 0) {
 		double port = g->nic->rate_bps;
@@ -75,7 +78,7 @@ int layout_comm(const cluster_nodes *g, const cluster_scaleout *so,
 			 nranks, c.nnodes, g->node->id);
 		return -1;
 	}
-	if (su && su->multicast && eff->nvls_eff > 0)
+	if (su && su->multicast && eff->nvls_eff > 0 && !host)
 		c.nvls_Bps = up_Bps * eff->nvls_eff;
 	c.intra_line_Bps = up_Bps;
 	c.overhead_ns = g->node->coll_overhead_ns;

@@ -32,10 +32,15 @@ struct net {
 	int agg_fan;                         /* logical cores above each aggregation switch */
 	int dmodk;                           /* 1: destination-based routing (InfiniBand) */
 	double up_Bps, nic_Bps, port_Bps;    /* a scale-up port, a NIC, a switch cable */
+	double pci_Bps;                      /* a GPU's PCIe link (and a PCIe switch's uplink) */
 	int leaf_cables, agg_cables;         /* uplinks of a leaf, of an aggregation switch */
 	link_id *agg_up, *agg_down;          /* [pods * aggs_per_pod * agg_fan] */
-	/* PCIe-attached GPUs: the host's tree inside each node */
+	/* The host's PCIe tree inside each node: for PCIe-attached GPUs (gpu_up and
+	 * gpu_down are then their PCIe links), and for scale-up domains smaller than
+	 * the node, whose GPUs meet the other domains' over PCIe (pci_up, pci_down) */
 	int pcie_host;                       /* 1: GPUs reach each other and the NICs over PCIe */
+	int split_node;                      /* 1: domains smaller than the node */
+	link_id *pci_up, *pci_down;          /* [gpus] when split_node and not PCIe-attached */
 	int sockets, switches;
 	double sock_Bps;
 	link_id *sock;                       /* [nodes * sockets * sockets], from x to y at x * sockets + y */
@@ -64,6 +69,8 @@ void net_free(net *n)
 	free(n->agg_up);
 	free(n->agg_down);
 	free(n->sock);
+	free(n->pci_up);
+	free(n->pci_down);
 	free(n->sw_up);
 	free(n->sw_down);
 	free(n);
@@ -162,9 +169,15 @@ int net_build(const cluster_nodes *g, const cluster_scaleout *so, const profile_
 	n->up_Bps = up_Bps;
 	n->gpu_up = links_alloc((size_t)n->gpus);
 	n->gpu_down = links_alloc((size_t)n->gpus);
-	if (pcie) {
+	n->split_node = n->domain_gpus < n->gpn;
+	n->pci_Bps = pcie ? up_Bps : g->node->pcie_bw_Bps * eff->link[LINK_PCIE].bw_eff;
+	if (n->split_node && !pcie) {
+		n->pci_up = links_alloc((size_t)n->gpus);
+		n->pci_down = links_alloc((size_t)n->gpus);
+	}
+	if (pcie || n->split_node) {
 		const hw_node *hn = g->node;
-		n->pcie_host = 1;
+		n->pcie_host = pcie;
 		n->sockets = hn->sockets > 1 ? hn->sockets : 1;
 		n->switches = hn->pcie_switches;
 		n->sock_Bps = hn->socket_link_Bps;
@@ -185,7 +198,7 @@ int net_build(const cluster_nodes *g, const cluster_scaleout *so, const profile_
 			net_free(n);
 			return -1;
 		}
-	} else if (domains > 1) {
+	} else if (domains > 1 && nodes > 1) {
 		snprintf(err, errlen, "%d GPUs of %s span %d scale-up domains, but the cluster has no scale-out network",
 			 n->gpus, g->node->id, domains);
 		net_free(n);
@@ -270,13 +283,13 @@ static void host_hops(net *n, int node, host_slot a, host_slot b, link_id *path,
 		return;
 	size_t base = (size_t)node * n->switches;
 	if (a.sw >= 0)
-		path[(*h)++] = use(n, &n->sw_up[base + a.sw], n->up_Bps);
+		path[(*h)++] = use(n, &n->sw_up[base + a.sw], n->pci_Bps);
 	if (a.socket != b.socket) {
 		size_t k = ((size_t)node * n->sockets + a.socket) * n->sockets + b.socket;
 		path[(*h)++] = use(n, &n->sock[k], n->sock_Bps);
 	}
 	if (b.sw >= 0)
-		path[(*h)++] = use(n, &n->sw_down[base + b.sw], n->up_Bps);
+		path[(*h)++] = use(n, &n->sw_down[base + b.sw], n->pci_Bps);
 }
 
 int net_path(net *n, int src, int dst, uint32_t salt, link_id *path)
@@ -295,6 +308,15 @@ int net_path(net *n, int src, int dst, uint32_t salt, link_id *path)
 		if (n->pcie_host && ns == nd)
 			host_hops(n, ns, gs, gd, path, &h);
 		path[h++] = use(n, &n->gpu_down[dst], n->up_Bps);
+		return h;
+	}
+	if (n->split_node && ns == nd) {
+		/* another domain of the same node: over the host's PCIe */
+		gs = host_slot_of(n, src % n->gpn, n->gpn);
+		gd = host_slot_of(n, dst % n->gpn, n->gpn);
+		path[h++] = use(n, n->pcie_host ? &n->gpu_up[src] : &n->pci_up[src], n->pci_Bps);
+		host_hops(n, ns, gs, gd, path, &h);
+		path[h++] = use(n, n->pcie_host ? &n->gpu_down[dst] : &n->pci_down[dst], n->pci_Bps);
 		return h;
 	}
 	int ps = nic_of(n, src), pd = nic_of(n, dst);

@@ -6,6 +6,7 @@
  * What this misses: agreement with real nccl-tests runs (tests/test_nccl.c) and
  * the training step's use of it (tests/test_step.c). */
 #include "models/collflow.h"
+#include "models/layout.h"
 #include "models/net.h"
 #include "tests/t.h"
 
@@ -345,6 +346,42 @@ static void test_pcie_host_tree(void)
 	T_NEAR(sends_ns(&r, 2, nic, 2), 2e9 / 50e9 * 1e9, 1e-6);
 }
 
+static void test_domains_smaller_than_node(void)
+{
+	/* Four GPUs a node in NVLink-bridged pairs (100 GB/s), 32 GB/s PCIe, one node
+	 * and no fabric: GPUs 0 and 1 share a bridge; GPU 0 reaches GPU 2, in the
+	 * other pair, over the host's PCIe (1 GB in 31.25 ms), not through a NIC. */
+	rig r;
+	rig_init(&r, 1, 1, 64, 1, 1);
+	r.so.fabric = NULL;
+	r.so.sw = NULL;
+	r.su.kind = SCALEUP_NVLINK_P2P;
+	r.su.bw_Bps = 100e9;
+	r.su.domain_gpus = 2;
+	r.node.gpus = 4;
+	r.node.pcie_bw_Bps = 32e9;
+	world w;
+	if (world_new(&w, &r, 1) != 0)
+		return;
+	link_id p[FLOW_MAX_HOPS];
+	T_EQ_INT(net_path(w.n, 0, 1, 0, p), 2);
+	T_EQ_INT(net_path(w.n, 0, 2, 0, p), 2);
+	T_CHECK(p[0] != net_gpu_up(w.n, 0) && p[0] != net_nic_up(w.n, 0));
+	world_free(&w);
+	static const int over[][2] = { { 0, 2 } }, bridge[][2] = { { 0, 1 } };
+	T_NEAR(sends_ns(&r, 1, over, 1), 1e9 / 32e9 * 1e9, 1e-6);
+	T_NEAR(sends_ns(&r, 1, bridge, 1), 1e9 / 100e9 * 1e9, 1e-6);
+	/* The cost model sees four ranks of one node whose ring crosses PCIe. */
+	coll_comm c;
+	char err[256];
+	T_EQ_INT(layout_comm(&r.g, &r.so, &r.eff, 4, 1, &c, err, sizeof err), 0);
+	T_EQ_INT(c.nnodes, 1);
+	T_EQ_INT(c.intra_pcie, 1);
+	T_NEAR(c.intra_Bps, 32e9, 1e-12);
+	T_EQ_INT(layout_comm(&r.g, &r.so, &r.eff, 2, 1, &c, err, sizeof err), 0);
+	T_NEAR(c.intra_Bps, 100e9, 1e-12);
+}
+
 static void test_paths(void)
 {
 	/* 8-port switches, one NIC a node: 4 nodes a leaf, 4 leaves a pod */
@@ -395,6 +432,7 @@ int main(void)
 	T_RUN(test_oversubscribed_uplinks_slow_cross_leaf);
 	T_RUN(test_rail_dmodk_spreads_uplinks);
 	T_RUN(test_pcie_host_tree);
+	T_RUN(test_domains_smaller_than_node);
 	T_RUN(test_paths);
 	T_RUN(test_bad_ranks);
 	return t_done();
