@@ -3,7 +3,9 @@
  *
  * Ranks are placed in Megatron-LM's default order: tensor parallel innermost, then
  * context, then data (expert parallel groups inside data), then pipeline. A group
- * stays inside one scale-up domain when its span fits the domain. */
+ * stays inside one scale-up domain when its span fits the domain; one that spans
+ * several domains of a single node (domains smaller than the node) meets over the
+ * host's PCIe, and one that spans nodes over the scale-out network. */
 #ifndef CAPSIM_LAYOUT_H
 #define CAPSIM_LAYOUT_H
 
