@@ -11,6 +11,7 @@
 #include "models/net.h"
 #include "models/pipeline.h"
 #include "models/transformer.h"
+#include "sim/engine/pool.h"
 #include "sim/engine/sim.h"
 
 #include <math.h>
@@ -72,21 +73,11 @@ typedef struct {
 	step_net *net;            /* NULL: every task takes its cost model's time */
 } graph;
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-	if (!q) {
-		fprintf(stderr, "capsim: out of memory (%zu bytes)\n", n);
-		abort();
-	}
-	return q;
-}
-
 static int32_t task_add(graph *g, int st, unsigned char kind, double dur_ns)
 {
 	if (g->ntasks == g->cap) {
 		g->cap = g->cap ? 2 * g->cap : 4096;
-		g->tasks = xrealloc(g->tasks, (size_t)g->cap * sizeof *g->tasks);
+		g->tasks = pool_xrealloc(g->tasks, (size_t)g->cap * sizeof *g->tasks);
 	}
 	int32_t id = g->ntasks++;
 	task *t = &g->tasks[id];
@@ -99,7 +90,7 @@ static int32_t task_add(graph *g, int st, unsigned char kind, double dur_ns)
 	stream *sp = &g->streams[st];
 	if (sp->len == sp->cap) {
 		sp->cap = sp->cap ? 2 * sp->cap : 256;
-		sp->prog = xrealloc(sp->prog, (size_t)sp->cap * sizeof *sp->prog);
+		sp->prog = pool_xrealloc(sp->prog, (size_t)sp->cap * sizeof *sp->prog);
 	}
 	sp->prog[sp->len++] = id;
 	return id;
@@ -111,7 +102,7 @@ static void edge_add(graph *g, int32_t from, int32_t to)
 		return;
 	if (g->nedges == g->ecap) {
 		g->ecap = g->ecap ? 2 * g->ecap : 4096;
-		g->edges = xrealloc(g->edges, (size_t)g->ecap * sizeof *g->edges);
+		g->edges = pool_xrealloc(g->edges, (size_t)g->ecap * sizeof *g->edges);
 	}
 	g->edges[g->nedges].from = from;
 	g->edges[g->nedges].to = to;
@@ -122,14 +113,13 @@ static void edge_add(graph *g, int32_t from, int32_t to)
 
 static void graph_link(graph *g)
 {
-	int32_t *cnt = calloc((size_t)g->ntasks + 1, sizeof *cnt);
-	if (!cnt)
-		xrealloc(NULL, ((size_t)g->ntasks + 1) * sizeof *cnt);
+	int32_t *cnt = pool_xrealloc(NULL, ((size_t)g->ntasks + 1) * sizeof *cnt);
+	memset(cnt, 0, ((size_t)g->ntasks + 1) * sizeof *cnt);
 	for (int32_t i = 0; i < g->nedges; i++)
 		cnt[g->edges[i].from + 1]++;
 	for (int32_t i = 0; i < g->ntasks; i++)
 		cnt[i + 1] += cnt[i];
-	g->succ = xrealloc(NULL, ((size_t)g->nedges + 1) * sizeof *g->succ);
+	g->succ = pool_xrealloc(NULL, ((size_t)g->nedges + 1) * sizeof *g->succ);
 	for (int32_t i = 0; i < g->ntasks; i++) {
 		g->tasks[i].succ_first = cnt[i];
 		g->tasks[i].nsucc = 0;
@@ -144,7 +134,7 @@ static void graph_link(graph *g)
 	g->edges = NULL;
 	g->nedges = g->ecap = 0;
 	if (g->ntasks > 0 && g->ntasks < g->cap) {
-		g->tasks = xrealloc(g->tasks, (size_t)g->ntasks * sizeof *g->tasks);
+		g->tasks = pool_xrealloc(g->tasks, (size_t)g->ntasks * sizeof *g->tasks);
 		g->cap = g->ntasks;
 	}
 }
