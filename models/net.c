@@ -299,7 +299,7 @@ int net_path(net *n, int src, int dst, uint32_t salt, link_id *path)
 	int h = 0;
 	int ns = src / n->gpn, nd = dst / n->gpn;
 	host_slot gs = { -1, 0 }, gd = { -1, 0 };
-	if (n->pcie_host) {
+	if (n->pcie_host || n->split_node) {
 		gs = host_slot_of(n, src % n->gpn, n->gpn);
 		gd = host_slot_of(n, dst % n->gpn, n->gpn);
 	}
@@ -312,8 +312,6 @@ int net_path(net *n, int src, int dst, uint32_t salt, link_id *path)
 	}
 	if (n->split_node && ns == nd) {
 		/* another domain of the same node: over the host's PCIe */
-		gs = host_slot_of(n, src % n->gpn, n->gpn);
-		gd = host_slot_of(n, dst % n->gpn, n->gpn);
 		path[h++] = use(n, n->pcie_host ? &n->gpu_up[src] : &n->pci_up[src], n->pci_Bps);
 		host_hops(n, ns, gs, gd, path, &h);
 		path[h++] = use(n, n->pcie_host ? &n->gpu_down[dst] : &n->pci_down[dst], n->pci_Bps);
