@@ -633,6 +633,7 @@ static void test_random_invariants(void)
 static void test_incremental_matches_full(void)
 {
 	static rn_world w;
+	uint64_t spared = 0, pulled = 0;
 	for (uint64_t seed = 11; seed <= 14; seed++) {
 		rn_run(&w, seed, 1, seed % 2 == 0);
 		T_CHECKF(w.check_fail == 0, "seed %llu: %d of %d checks failed",
@@ -640,9 +641,14 @@ static void test_incremental_matches_full(void)
 		flow_stats st;
 		flow_net_stats(w.net, &st);
 		T_CHECK(st.full_solves > 10);
+		spared += st.spared;
+		pulled += st.pulled;
 		flow_net_free(w.net);
 		sim_free(w.s);
 	}
+	/* The checks above covered fills that left fast fixed flows out of R. */
+	T_CHECKF(spared > 0 && pulled > 0, "pulled %llu spared %llu",
+		 (unsigned long long)pulled, (unsigned long long)spared);
 }
 
 /* On a sparse network (most links carry one flow, capacities mostly equal, so a
@@ -848,6 +854,50 @@ static void test_rebottleneck(void)
 	sim_free(s);
 }
 
+/* Two flows start on link x (10 GB/s), where fixed flows b (5 GB/s, held by its own
+ * 5 GB/s link) and c (2 GB/s, likewise) leave 3 GB/s: both are faster than the
+ * level 1.5 at which x would fill, but with b moved in x's level is 8/3, above c,
+ * so c stays fixed and keeps its rate: the new flows and b get 8/3 each. */
+static void test_spared_pull(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	link_id x = flow_link_add(net, 10e9, 0);
+	link_id lb = flow_link_add(net, 5e9, 0), lc = flow_link_add(net, 2e9, 0);
+	link_id pb[2] = { x, lb }, pc[2] = { x, lc };
+	flow_id b, c;
+	T_EQ_INT(flow_start(net, pb, 2, 1e12, 0, NULL, NULL, 0, &b), 0);
+	T_EQ_INT(flow_start(net, pc, 2, 1e12, 0, NULL, NULL, 0, &c), 0);
+	sim_run(s, 0);
+	T_NEAR(flow_rate(net, b), 5e9, 1e-12);
+	T_NEAR(flow_rate(net, c), 2e9, 1e-12);
+	flow_stats st0, st1;
+	flow_net_stats(net, &st0);
+	static done_log d;
+	later_start ls = { net, x, 1e12, &d };
+	sim_at(s, 10, start_later, &ls, 0);
+	sim_at(s, 10, start_later, &ls, 0);
+	sim_run(s, 10);
+	flow_net_stats(net, &st1);
+	T_EQ_INT(flow_active_count(net), 4);
+	for (flow_id f = 0; f < 4; f++)
+		if (f != c)
+			T_NEAR(flow_rate(net, f), 10e9 / 3 - 2e9 / 3, 1e-12);
+	T_NEAR(flow_rate(net, c), 2e9, 1e-12);
+	T_NEAR(flow_link_load(net, x), 10e9, 1e-12);
+	T_EQ_INT(st1.solves - st0.solves, 1);
+	T_EQ_INT(st1.pulled - st0.pulled, 1);
+	T_EQ_INT(st1.spared - st0.spared, 1);
+	T_EQ_INT(st1.solved_flows - st0.solved_flows, 3);   /* the new flows and b */
+	T_EQ_INT(st1.rerated - st0.rerated, 3);
+	/* The same from scratch. */
+	flow_net_solve_all(net);
+	T_NEAR(flow_rate(net, c), 2e9, 1e-12);
+	T_NEAR(flow_rate(net, b), 8e9 / 3, 1e-12);
+	flow_net_free(net);
+	sim_free(s);
+}
+
 /* ---- the completion heap ---------------------------------------------------------- */
 
 /* Records the order in which done handlers ran. */
@@ -970,6 +1020,7 @@ int main(void)
 	T_RUN(test_determinism);
 	T_RUN(test_link_counters);
 	T_RUN(test_rebottleneck);
+	T_RUN(test_spared_pull);
 	T_RUN(test_completion_heap_events);
 	T_RUN(test_completion_heap_order);
 	return t_done();

@@ -13,13 +13,17 @@
  * set R: the new flows and the flows bottlenecked on a D link. A round re-solves R by
  * progressive filling over R's links, each link's capacity reduced by the rates of the
  * flows not in R, which stay fixed; a fixed flow found faster than the level at which
- * one of its links fills joins R there. The result is the max-min allocation of the
- * whole network exactly when every flow has a bottleneck (a saturated link on which
- * it is the fastest): R's flows do by construction, and a fixed flow can lose its
- * bottleneck only if that link is in T = D + R's links. A round checks just those
- * (a flow with another full link where it is fastest just takes that one as its
- * bottleneck), gives R its rates, and the next round re-solves only the flows that
- * failed, holding every other rate, this round's included, fixed. Rates reach the
+ * one of its links fills joins R there, fastest first, unless it is no faster than
+ * the level the link reaches with the faster ones in R (their rates go back to it):
+ * such a flow is not faster than the link's level and stays fixed, so far fewer
+ * flows are re-solved only to keep their rates. The result is the max-min
+ * allocation of the whole network exactly when every flow has a bottleneck (a
+ * saturated link on which it is the fastest): R's flows do by construction, and a
+ * fixed flow can lose its bottleneck only if that link is in T = D + R's links. A
+ * round checks just those (a flow with another full link where it is fastest just
+ * takes that one as its bottleneck), gives R its rates, and the next round
+ * re-solves only the flows that failed, holding every other rate, this round's
+ * included, fixed. Rates reach the
  * completion heap once, at the end, for the flows whose rate changed over the whole
  * solve (S). After FLOW_MAX_ROUNDS rounds, or once S would hold half the flows, the
  * solve widens to the connected components of D and solves them outright.
@@ -178,6 +182,12 @@ typedef struct {
 	int32_t t;
 } heap_node;
 
+/* A fixed flow found faster than the level at which its link would fill. */
+typedef struct {
+	double rate_Bps;
+	int32_t flow;
+} cand_node;
+
 struct flow_net {
 	sim *s;
 	flow_link *links;
@@ -232,6 +242,8 @@ struct flow_net {
 	int32_t n_sf, sf_cap;
 	uint64_t *bits;            /* flow ids of S, to visit them in id order */
 	int32_t bits_cap;
+	cand_node *cand;           /* fill: fixed flows faster than a link's level */
+	int32_t cand_cap;
 
 	flow_stats st;
 };
@@ -317,6 +329,7 @@ void flow_net_free(flow_net *net)
 	free(net->ch);
 	free(net->bits);
 	free(net->sf);
+	free(net->cand);
 	free(net);
 }
 
@@ -999,9 +1012,42 @@ static int dominated(const flow_net *net, int32_t x)
 	return 0;
 }
 
+static int cand_before(const cand_node *a, const cand_node *b)
+{
+	return a->rate_Bps > b->rate_Bps || (a->rate_Bps == b->rate_Bps && a->flow < b->flow);
+}
+
+/* Of the nc fixed flows in cand[], all faster than the level at which a link with
+ * `rem_Bps` left for its `nr` unfrozen flows of R would fill, the ones that must
+ * join R: sorts cand[] fastest first (ties by id) and returns how many lead it.
+ * Pulling a flow gives its rate back to the link and raises the link's level
+ * (rem + pulled) / (nr + pulled), so a flow no faster than the level with the
+ * faster ones pulled can stay fixed: it is at most the level at which the link
+ * fills (levels only rise while it waits in the heap; a later fall is caught when
+ * the link next reaches the root, as it was before). The fastest always joins. */
+static int32_t pull_count(flow_net *net, int32_t nc, double rem_Bps, int32_t nr)
+{
+	cand_node *c = net->cand;
+	for (int32_t i = 1; i < nc; i++) {
+		cand_node v = c[i];
+		int32_t j = i;
+		for (; j > 0 && cand_before(&v, &c[j - 1]); j--)
+			c[j] = c[j - 1];
+		c[j] = v;
+	}
+	double sum = rem_Bps > 0 ? rem_Bps : 0;
+	int32_t n = 1;
+	sum += c[0].rate_Bps;
+	while (n < nc && c[n].rate_Bps > sum / (nr + n) * (1 + FLOW_TOL)) {
+		sum += c[n].rate_Bps;
+		n++;
+	}
+	return n;
+}
+
 /* Progressive filling of R (listed in r[]) with the other flows' rates fixed, except
  * that a fixed flow found faster than the level at which one of its links fills is
- * moved into R (it must slow down). Collects R's links into l[] (link table
+ * moved into R (it must slow down) unless pull_count() spares it. Collects R's links into l[] (link table
  * entries, opened for this round); writes new_Bps and new_bott of R's flows (rf[]).
  * `checked`: measure() will check the round (it then needs nb_r). `all`: R holds
  * every active flow with a path (a full solve).
@@ -1098,8 +1144,8 @@ static void fill(flow_net *net, int checked, int all)
 			double bound = net->t2[x].scanned ? net->t2[x].fixed_max_Bps :
 				lk->max_ub_Bps;
 			if (bound > lim) {
-				int pulled = 0;
 				double mx = 0;
+				int32_t nc = 0;
 				for (int32_t j = 0; j < lk->n; j++) {
 					int32_t g = lk->list[j].flow;
 					const flow_hot *hg = &net->hot[g];
@@ -1108,16 +1154,26 @@ static void fill(flow_net *net, int checked, int all)
 					if (hg->mark == e)
 						continue;
 					if (hg->rate_Bps > lim) {
-						unfix(net, g);
-						pulled = 1;
+						GROW(net->cand, net->cand_cap, nc + 1);
+						net->cand[nc++] = (cand_node){ hg->rate_Bps, g };
 					} else if (hg->rate_Bps > mx) {
 						mx = hg->rate_Bps;
 					}
 				}
+				if (nc > 0) {
+					int32_t np = pull_count(net, nc, k->rem_Bps, k->nr);
+					net->st.pulled += (uint64_t)np;
+					net->st.spared += (uint64_t)(nc - np);
+					for (int32_t c = np; c < nc; c++)
+						if (net->cand[c].rate_Bps > mx)
+							mx = net->cand[c].rate_Bps;
+					for (int32_t c = 0; c < np; c++)
+						unfix(net, net->cand[c].flow);
+				}
 				/* unfix() may have moved the table. */
 				net->t2[x].scanned = 1;
 				net->t2[x].fixed_max_Bps = mx;
-				if (pulled)
+				if (nc > 0)
 					continue;
 			}
 		}
@@ -1617,5 +1673,6 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 		(size_t)net->ch_cap * sizeof *net->ch +
 		(size_t)net->lh_cap * sizeof *net->lh +
 		(size_t)net->sf_cap * sizeof *net->sf +
-		(size_t)net->bits_cap * sizeof *net->bits;
+		(size_t)net->bits_cap * sizeof *net->bits +
+		(size_t)net->cand_cap * sizeof *net->cand;
 }

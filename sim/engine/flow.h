@@ -39,6 +39,11 @@ typedef struct {
 	uint64_t started, finished;
 	uint64_t rebottlenecked;  /* flows kept at their rate because another link of
 	                           * their path became their bottleneck */
+	uint64_t pulled;          /* fixed flows moved into a round's set because they
+	                           * were faster than the level at which a link fills */
+	uint64_t spared;          /* fixed flows faster than that level left fixed: no
+	                           * faster than the link's level with the faster ones
+	                           * moved in */
 } flow_stats;
 
 /* Returns an empty network that schedules its events on `s` (which must outlive it).
