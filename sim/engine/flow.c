@@ -1090,6 +1090,11 @@ static void fill(flow_net *net, int checked, int all)
 	}
 	for (int32_t i = 0; i < net->n_r; i++) {
 		int32_t f = net->r[i];
+		if (i + 4 < net->n_r) {
+			/* Its path and flag word are the misses of r_link(). */
+			__builtin_prefetch(&net->path[(size_t)net->r[i + 4] * FLOW_MAX_HOPS]);
+			__builtin_prefetch(&net->hot[net->r[i + 4]]);
+		}
 		r_link(net, i, all ? R_ALL : R_LINK);
 		if (net->hot[f].active & FLOW_CAPPED)
 			heap_append(net, net->cold[f].cap_Bps, -f - 1);
@@ -1156,6 +1161,7 @@ static void fill(flow_net *net, int checked, int all)
 					if (hg->rate_Bps > lim) {
 						GROW(net->cand, net->cand_cap, nc + 1);
 						net->cand[nc++] = (cand_node){ hg->rate_Bps, g };
+						__builtin_prefetch(&net->path[(size_t)g * FLOW_MAX_HOPS]);
 					} else if (hg->rate_Bps > mx) {
 						mx = hg->rate_Bps;
 					}
@@ -1285,6 +1291,8 @@ static int32_t measure(flow_net *net, int check)
 		load = 0;
 		for (int32_t j = 0; j < k->n; j++) {
 			const flow_hot *h = &net->hot[k->list[j].flow];
+			if (j + 4 < k->n)
+				__builtin_prefetch(&net->hot[k->list[j + 4].flow]);
 			double r = h->mark == e ? net->rf[h->ridx].new_Bps : h->rate_Bps;
 			load += r;
 			if (r > mx)
