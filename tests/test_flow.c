@@ -633,7 +633,7 @@ static void test_random_invariants(void)
 static void test_incremental_matches_full(void)
 {
 	static rn_world w;
-	uint64_t spared = 0, pulled = 0;
+	uint64_t spared = 0, pulled = 0, eager = 0;
 	for (uint64_t seed = 11; seed <= 14; seed++) {
 		rn_run(&w, seed, 1, seed % 2 == 0);
 		T_CHECKF(w.check_fail == 0, "seed %llu: %d of %d checks failed",
@@ -643,12 +643,15 @@ static void test_incremental_matches_full(void)
 		T_CHECK(st.full_solves > 10);
 		spared += st.spared;
 		pulled += st.pulled;
+		eager += st.eager;
 		flow_net_free(w.net);
 		sim_free(w.s);
 	}
-	/* The checks above covered fills that left fast fixed flows out of R. */
-	T_CHECKF(spared > 0 && pulled > 0, "pulled %llu spared %llu",
-		 (unsigned long long)pulled, (unsigned long long)spared);
+	/* The checks above covered fills that left fast fixed flows out of R and
+	 * fills that took in flows offered eagerly. */
+	T_CHECKF(spared > 0 && pulled > 0 && eager > 0, "pulled %llu spared %llu eager %llu",
+		 (unsigned long long)pulled, (unsigned long long)spared,
+		 (unsigned long long)eager);
 }
 
 /* On a sparse network (most links carry one flow, capacities mostly equal, so a
@@ -814,11 +817,12 @@ static void test_link_counters(void)
 	sim_free(s);
 }
 
-/* A fixed flow whose bottleneck stops being full keeps its rate without a re-solve
- * when another link of its path is full and has it as the fastest. g crosses a and
- * b, x crosses a and c, y crosses b: g and x freeze on a (the lower id of a tie) at
- * 0.5 GB/s, y on b. w joins x on c (0.9 GB/s): both get 0.45, a is no longer full,
- * but g stays at 0.5, now held by b. */
+/* A fixed flow whose bottleneck stops being full keeps its rate when another link
+ * of its path is full and has it as the fastest. g crosses a and b, x crosses a and
+ * c, y crosses b: g and x freeze on a (the lower id of a tie) at 0.5 GB/s, y on b.
+ * w joins x on c (0.9 GB/s): both get 0.45, a is no longer full, but g stays at
+ * 0.5, now held by b. x slowing down on a offers g to the same round (eager), which
+ * finds b for it, so no second round runs and g is not re-rated. */
 static void test_rebottleneck(void)
 {
 	sim *s = sim_new(16);
@@ -846,10 +850,13 @@ static void test_rebottleneck(void)
 	T_NEAR(flow_rate(net, x), 0.45e9, 1e-12);
 	T_NEAR(flow_link_load(net, a), 0.95e9, 1e-12);
 	T_NEAR(flow_link_load(net, c), 0.9e9, 1e-12);
-	T_EQ_INT(st1.rebottlenecked - st0.rebottlenecked, 1);
+	T_EQ_INT(st1.eager - st0.eager, 1);
 	T_EQ_INT(st1.rounds - st0.rounds, 1);
-	T_EQ_INT(st1.solved_flows - st0.solved_flows, 2);   /* w and x */
-	T_EQ_INT(st1.rerated - st0.rerated, 2);
+	T_EQ_INT(st1.solved_flows - st0.solved_flows, 3);   /* w, x and g */
+	T_EQ_INT(st1.rerated - st0.rerated, 2);             /* w and x */
+	/* b is g's bottleneck now: w's end (it is the shorter) puts a back. */
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(flow_active_count(net), 0);
 	flow_net_free(net);
 	sim_free(s);
 }
@@ -894,6 +901,60 @@ static void test_spared_pull(void)
 	flow_net_solve_all(net);
 	T_NEAR(flow_rate(net, c), 2e9, 1e-12);
 	T_NEAR(flow_rate(net, b), 8e9 / 3, 1e-12);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+/* A change that ripples down a chain is solved in one round: n joins f1 on l1
+ * (0.5 GB/s), f1 slows from 0.4 to 0.25, which frees l2 (0.8) for f2, which rises
+ * to 0.5 where it meets f3 on l3 (1.0): f3 slows from 0.6 to 0.5, which frees l4
+ * (1.4) for f4 (0.8 to 0.9). Each flow that slows offers the flows bottlenecked on
+ * its other links to the round it is in (f2, then f4), so the check after it finds
+ * nothing: one round, five flows solved, all five re-rated. */
+static void test_eager_chain(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	link_id l1 = flow_link_add(net, 0.5e9, 0), l2 = flow_link_add(net, 0.8e9, 0);
+	link_id l3 = flow_link_add(net, 1.0e9, 0), l4 = flow_link_add(net, 1.4e9, 0);
+	link_id p1[2] = { l1, l2 }, p2[2] = { l2, l3 }, p3[2] = { l3, l4 };
+	flow_id f1, f2, f3, f4;
+	T_EQ_INT(flow_start(net, p1, 2, 1e12, 0, NULL, NULL, 0, &f1), 0);
+	T_EQ_INT(flow_start(net, p2, 2, 1e12, 0, NULL, NULL, 0, &f2), 0);
+	T_EQ_INT(flow_start(net, p3, 2, 1e12, 0, NULL, NULL, 0, &f3), 0);
+	T_EQ_INT(flow_start(net, &l4, 1, 1e12, 0, NULL, NULL, 0, &f4), 0);
+	sim_run(s, 0);
+	T_NEAR(flow_rate(net, f1), 0.4e9, 1e-12);
+	T_NEAR(flow_rate(net, f2), 0.4e9, 1e-12);
+	T_NEAR(flow_rate(net, f3), 0.6e9, 1e-12);
+	T_NEAR(flow_rate(net, f4), 0.8e9, 1e-12);
+	flow_stats st0, st1;
+	flow_net_stats(net, &st0);
+	static done_log d;
+	later_start ls = { net, l1, 1e12, &d };
+	sim_at(s, 10, start_later, &ls, 0);
+	sim_run(s, 10);
+	flow_net_stats(net, &st1);
+	T_EQ_INT(flow_active_count(net), 5);
+	flow_id n = 4;
+	T_NEAR(flow_rate(net, n), 0.25e9, 1e-12);
+	T_NEAR(flow_rate(net, f1), 0.25e9, 1e-12);
+	T_NEAR(flow_rate(net, f2), 0.5e9, 1e-12);
+	T_NEAR(flow_rate(net, f3), 0.5e9, 1e-12);
+	T_NEAR(flow_rate(net, f4), 0.9e9, 1e-12);
+	T_NEAR(flow_link_load(net, l1), 0.5e9, 1e-12);
+	T_NEAR(flow_link_load(net, l2), 0.75e9, 1e-12);
+	T_NEAR(flow_link_load(net, l3), 1.0e9, 1e-12);
+	T_NEAR(flow_link_load(net, l4), 1.4e9, 1e-12);
+	T_EQ_INT(st1.solves - st0.solves, 1);
+	T_EQ_INT(st1.rounds - st0.rounds, 1);
+	T_EQ_INT(st1.eager - st0.eager, 2);
+	T_EQ_INT(st1.solved_flows - st0.solved_flows, 5);
+	T_EQ_INT(st1.rerated - st0.rerated, 5);
+	/* The same from scratch. */
+	flow_net_solve_all(net);
+	T_NEAR(flow_rate(net, f2), 0.5e9, 1e-12);
+	T_NEAR(flow_rate(net, f4), 0.9e9, 1e-12);
 	flow_net_free(net);
 	sim_free(s);
 }
@@ -1021,6 +1082,7 @@ int main(void)
 	T_RUN(test_link_counters);
 	T_RUN(test_rebottleneck);
 	T_RUN(test_spared_pull);
+	T_RUN(test_eager_chain);
 	T_RUN(test_completion_heap_events);
 	T_RUN(test_completion_heap_order);
 	return t_done();

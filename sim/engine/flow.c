@@ -12,21 +12,26 @@
  * How a solve stays local. The changed links D (flows started or ended there) seed a
  * set R: the new flows and the flows bottlenecked on a D link. A round re-solves R by
  * progressive filling over R's links, each link's capacity reduced by the rates of the
- * flows not in R, which stay fixed; a fixed flow found faster than the level at which
- * one of its links fills joins R there, fastest first, unless it is no faster than
- * the level the link reaches with the faster ones in R (their rates go back to it):
- * such a flow is not faster than the link's level and stays fixed, so far fewer
- * flows are re-solved only to keep their rates. The result is the max-min
+ * flows not in R, which stay fixed. A fixed flow may join R while the fill runs,
+ * whenever it is faster than the level reached (its rate given back to its links
+ * leaves every share at or above that level, so it ends where it would have had it
+ * been in R from the start): (a) a fixed flow faster than the level at which one of
+ * its links fills joins R there, fastest first, unless it is no faster than the
+ * level the link reaches with the faster ones in R (their rates go back to it), and
+ * (b) when a flow of R freezes below its old rate, the fixed flows bottlenecked on
+ * its other links (which it no longer fills) join R eagerly. (a) keeps flows that
+ * would only keep their rates out of R; (b) lets a change ripple down a chain of
+ * links in one round instead of one round per link. The result is the max-min
  * allocation of the whole network exactly when every flow has a bottleneck (a
  * saturated link on which it is the fastest): R's flows do by construction, and a
  * fixed flow can lose its bottleneck only if that link is in T = D + R's links. A
  * round checks just those (a flow with another full link where it is fastest just
  * takes that one as its bottleneck), gives R its rates, and the next round
  * re-solves only the flows that failed, holding every other rate, this round's
- * included, fixed. Rates reach the
- * completion heap once, at the end, for the flows whose rate changed over the whole
- * solve (S). After FLOW_MAX_ROUNDS rounds, or once S would hold half the flows, the
- * solve widens to the connected components of D and solves them outright.
+ * included, fixed; with (b) the check seldom finds any. Rates reach the completion
+ * heap once, at the end, for the flows whose rate changed over the whole solve (S).
+ * After FLOW_MAX_ROUNDS rounds, or once S would hold half the flows, the solve
+ * widens to the connected components of D and solves them outright.
  *
  * Per-link aggregates (sum and an upper bound of the rates, the number of flows
  * bottlenecked there and a lower bound of their rates) are kept up to date by every
@@ -120,6 +125,8 @@ typedef struct {
 	int32_t nb_r;              /* R's flows whose old bott is this link (counted
 	                            * when measure() checks the round) */
 	int32_t scanned, bscanned;
+	uint32_t eager;            /* its bottlenecked flows were offered to R this
+	                            * round (when equal to the epoch) */
 } link_tab2;
 
 /* The per-flow fields the solver reads, packed into one 24-byte record. */
@@ -244,6 +251,8 @@ struct flow_net {
 	int32_t bits_cap;
 	cand_node *cand;           /* fill: fixed flows faster than a link's level */
 	int32_t cand_cap;
+	int32_t *eg;               /* fill: links whose bottlenecked flows to offer R */
+	int32_t n_eg, eg_cap;
 
 	flow_stats st;
 };
@@ -330,6 +339,7 @@ void flow_net_free(flow_net *net)
 	free(net->bits);
 	free(net->sf);
 	free(net->cand);
+	free(net->eg);
 	free(net);
 }
 
@@ -879,6 +889,7 @@ static int32_t t_open(flow_net *net, int32_t li, int *opened)
 	k2->nb_r = 0;
 	k2->scanned = 0;
 	k2->bscanned = 0;
+	k2->eager = 0;
 	net->hpos[x] = -1;
 	l_push(net, x);
 	return x;
@@ -1045,6 +1056,47 @@ static int32_t pull_count(flow_net *net, int32_t nc, double rem_Bps, int32_t nr)
 	return n;
 }
 
+/* Flow i of R, about to freeze at link table entry x below its old rate, gives
+ * bandwidth back to the other links of its path: the fixed flows bottlenecked there
+ * may now rise, which measure() would find only after the round. Notes those links
+ * (once a round) for eager_pull(). */
+static void eager_note(flow_net *net, int32_t i, int32_t x)
+{
+	const r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
+	for (int j = 0; j < net->rf[i].hops; j++) {
+		int32_t w = rh[j].t;
+		if (w == x || net->t2[w].eager == net->epoch || net->links[net->t[w].id].nb == 0)
+			continue;
+		net->t2[w].eager = net->epoch;
+		GROW(net->eg, net->eg_cap, net->n_eg + 1);
+		net->eg[net->n_eg++] = w;
+	}
+}
+
+/* Moves into R the fixed flows bottlenecked on the links eager_note() noted that
+ * are faster than `lim`, the level the fill has reached (with its slack), and
+ * empties the notes. Exact like unfix() of a flow faster than a filling link's
+ * level: a flow faster than the level leaves every share at or above it when its
+ * rate goes back to its links, so it freezes where it would have had it been in R
+ * from the start; one no faster stays fixed, for measure() to check. */
+static void eager_pull(flow_net *net, double lim)
+{
+	uint32_t e = net->epoch;
+	for (int32_t a = 0; a < net->n_eg; a++) {
+		int32_t wl = net->t[net->eg[a]].id;   /* unfix() may move the table */
+		const flow_link *lw = &net->links[wl];
+		for (int32_t j = 0; j < lw->n; j++) {
+			int32_t g = lw->list[j].flow;
+			const flow_hot *hg = &net->hot[g];
+			if (hg->mark == e || hg->bott != wl || !(hg->rate_Bps > lim))
+				continue;
+			unfix(net, g);
+			net->st.eager++;
+		}
+	}
+	net->n_eg = 0;
+}
+
 /* Progressive filling of R (listed in r[]) with the other flows' rates fixed, except
  * that a fixed flow found faster than the level at which one of its links fills is
  * moved into R (it must slow down) unless pull_count() spares it. Collects R's links into l[] (link table
@@ -1073,6 +1125,7 @@ static void fill(flow_net *net, int checked, int all)
 	net->n_lh = 0;
 	net->n_unfrozen = net->n_r;
 	net->starved = 0;
+	net->n_eg = 0;
 	rf_room(net, net->n_r);
 	if (all) {
 		/* Every link with a flow is in L: opened in id order, the records
@@ -1191,6 +1244,8 @@ static void fill(flow_net *net, int checked, int all)
 			int32_t i = y / FLOW_MAX_HOPS;
 			y = hy->next;
 			if (hy->t >= 0) {
+				if (checked && share < net->hot[net->r[i]].rate_Bps * (1 - FLOW_TOL))
+					eager_note(net, i, x);
 				freeze(net, i, share, li);
 				frozen++;
 			}
@@ -1200,6 +1255,8 @@ static void fill(flow_net *net, int checked, int all)
 		if (frozen > 0 && share < k->bmin_new_Bps)
 			k->bmin_new_Bps = share;
 		k->rem_Bps = 0;
+		if (net->n_eg > 0)
+			eager_pull(net, lim);
 	}
 }
 
@@ -1682,5 +1739,6 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 		(size_t)net->lh_cap * sizeof *net->lh +
 		(size_t)net->sf_cap * sizeof *net->sf +
 		(size_t)net->bits_cap * sizeof *net->bits +
-		(size_t)net->cand_cap * sizeof *net->cand;
+		(size_t)net->cand_cap * sizeof *net->cand +
+		(size_t)net->eg_cap * sizeof *net->eg;
 }

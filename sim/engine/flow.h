@@ -44,6 +44,8 @@ typedef struct {
 	uint64_t spared;          /* fixed flows faster than that level left fixed: no
 	                           * faster than the link's level with the faster ones
 	                           * moved in */
+	uint64_t eager;           /* fixed flows moved into a round's set because a
+	                           * flow slowed down on their bottleneck link */
 } flow_stats;
 
 /* Returns an empty network that schedules its events on `s` (which must outlive it).
