@@ -19,19 +19,19 @@
  * its links fills joins R there, fastest first, unless it is no faster than the
  * level the link reaches with the faster ones in R (their rates go back to it), and
  * (b) when a flow of R freezes below its old rate, the fixed flows bottlenecked on
- * its other links (which it no longer fills) join R eagerly. (a) keeps flows that
- * would only keep their rates out of R; (b) lets a change ripple down a chain of
- * links in one round instead of one round per link. The result is the max-min
- * allocation of the whole network exactly when every flow has a bottleneck (a
- * saturated link on which it is the fastest): R's flows do by construction, and a
- * fixed flow can lose its bottleneck only if that link is in T = D + R's links. A
- * round checks just those (a flow with another full link where it is fastest just
- * takes that one as its bottleneck), gives R its rates, and the next round
- * re-solves only the flows that failed, holding every other rate, this round's
- * included, fixed; with (b) the check seldom finds any. Rates reach the completion
- * heap once, at the end, for the flows whose rate changed over the whole solve (S).
- * After FLOW_MAX_ROUNDS rounds, or once S would hold half the flows, the solve
- * widens to the connected components of D and solves them outright.
+ * its other links (which it no longer fills) and faster than the level join R
+ * eagerly. (a) keeps flows that would only keep their rates out of R; (b) lets a
+ * change ripple down a chain of links in one round instead of one round per link.
+ * The result is the max-min allocation of the whole network exactly when every
+ * flow has a bottleneck (a saturated link on which it is the fastest): R's flows do
+ * by construction, and a fixed flow can lose its bottleneck only if that link is in
+ * T = D + R's links. A round checks just those (a flow with another full link where
+ * it is fastest just takes that one as its bottleneck), gives R its rates, and the
+ * next round re-solves only the flows that failed, holding every other rate, this
+ * round's included, fixed; with (b) the check seldom finds any. Rates reach the
+ * completion heap once, at the end, for the flows whose rate changed over the whole
+ * solve (S). After FLOW_MAX_ROUNDS rounds, or once S would hold half the flows, the
+ * solve widens to the connected components of D and solves them outright.
  *
  * Per-link aggregates (sum and an upper bound of the rates, the number of flows
  * bottlenecked there and a lower bound of their rates) are kept up to date by every
@@ -1082,18 +1082,27 @@ static void eager_note(flow_net *net, int32_t i, int32_t x)
 static void eager_pull(flow_net *net, double lim)
 {
 	uint32_t e = net->epoch;
+	int32_t nc = 0;
+	/* Collected first (a flow has one bottleneck, so at most once), their paths
+	 * fetched while the lists are walked, then moved in, in the same order. */
 	for (int32_t a = 0; a < net->n_eg; a++) {
-		int32_t wl = net->t[net->eg[a]].id;   /* unfix() may move the table */
+		int32_t wl = net->t[net->eg[a]].id;
 		const flow_link *lw = &net->links[wl];
 		for (int32_t j = 0; j < lw->n; j++) {
 			int32_t g = lw->list[j].flow;
 			const flow_hot *hg = &net->hot[g];
+			if (j + 4 < lw->n)
+				__builtin_prefetch(&net->hot[lw->list[j + 4].flow]);
 			if (hg->mark == e || hg->bott != wl || !(hg->rate_Bps > lim))
 				continue;
-			unfix(net, g);
-			net->st.eager++;
+			__builtin_prefetch(&net->path[(size_t)g * FLOW_MAX_HOPS]);
+			GROW(net->cand, net->cand_cap, nc + 1);
+			net->cand[nc++] = (cand_node){ hg->rate_Bps, g };
 		}
 	}
+	for (int32_t c = 0; c < nc; c++)
+		unfix(net, net->cand[c].flow);
+	net->st.eager += (uint64_t)nc;
 	net->n_eg = 0;
 }
 
