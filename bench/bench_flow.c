@@ -122,6 +122,21 @@ static int fabric_path(const fabric *fb, mix *m, link_id *path)
 	return 4;
 }
 
+/* Writes the counters that changed from a to b to *delta; returns the flow events
+ * (starts and ends) between them. */
+static uint64_t stats_delta(const flow_stats *a, const flow_stats *b, flow_stats *delta)
+{
+	delta->solves = b->solves - a->solves;
+	delta->rounds = b->rounds - a->rounds;
+	delta->widened = b->widened - a->widened;
+	delta->solved_flows = b->solved_flows - a->solved_flows;
+	delta->rerated = b->rerated - a->rerated;
+	delta->rebottlenecked = b->rebottlenecked - a->rebottlenecked;
+	delta->started = b->started - a->started;
+	delta->finished = b->finished - a->finished;
+	return delta->started + delta->finished;
+}
+
 typedef struct {
 	int flows;                 /* in flight */
 	int hosts, per_leaf, spines;
@@ -261,15 +276,7 @@ static double bench_rings(const bench_case *bc, flow_stats *delta, uint64_t *eve
 	sim_run(s, UINT64_MAX);
 	double dt = now_s() - t0;
 	flow_net_stats(net, &b);
-	delta->solves = b.solves - a.solves;
-	delta->rounds = b.rounds - a.rounds;
-	delta->widened = b.widened - a.widened;
-	delta->solved_flows = b.solved_flows - a.solved_flows;
-	delta->rerated = b.rerated - a.rerated;
-	delta->rebottlenecked = b.rebottlenecked - a.rebottlenecked;
-	delta->started = b.started - a.started;
-	delta->finished = b.finished - a.finished;
-	*events = delta->started + delta->finished;
+	*events = stats_delta(&a, &b, delta);
 	free(rs.rings);
 	fabric_free(&fb);
 	flow_net_free(net);
@@ -327,15 +334,7 @@ static double bench_churn(const bench_case *bc, flow_stats *delta, uint64_t *eve
 	sim_run(s, UINT64_MAX);
 	double dt = now_s() - t0;
 	flow_net_stats(net, &b);
-	delta->solves = b.solves - a.solves;
-	delta->rounds = b.rounds - a.rounds;
-	delta->widened = b.widened - a.widened;
-	delta->solved_flows = b.solved_flows - a.solved_flows;
-	delta->rerated = b.rerated - a.rerated;
-	delta->rebottlenecked = b.rebottlenecked - a.rebottlenecked;
-	delta->started = b.started - a.started;
-	delta->finished = b.finished - a.finished;
-	*events = delta->started + delta->finished;
+	*events = stats_delta(&a, &b, delta);
 	fabric_free(&fb);
 	flow_net_free(net);
 	sim_free(s);
