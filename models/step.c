@@ -384,6 +384,14 @@ void step_costs_compute(const step_input *in, step_costs *c)
 	c->layer_params_gpu = lp / tp;
 	double params_gpu = c->layer_params_gpu * m->layers / p->pp +
 			    transformer_embedding_params(m) / tp;
+	if (p->unfused_grad_accum) {
+		/* each microbatch's weight gradients (16-bit) are added into the main
+		 * gradients by their own kernel: read both, write the main gradient */
+		double accum = 2.0 + 2.0 * grad_bytes(p);
+		c->wgrad_ns += gpu_stream_ns(g, accum * c->layer_params_gpu);
+		c->logits_bwd_ns += gpu_stream_ns(g, accum * transformer_embedding_params(m) / tp);
+		c->embed_bwd_ns += gpu_stream_ns(g, accum * transformer_embedding_params(m) / tp);
+	}
 	int zero = p->zero > 0 || p->distributed_optimizer ? (p->zero > 0 ? p->zero : 1) : 0;
 	double shard = zero >= 1 ? params_gpu / p->dp : params_gpu;
 	/* Adam in fp32: read master, m, v, grad (16 B); write master, m, v and the

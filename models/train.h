@@ -30,6 +30,10 @@ typedef struct {
 	                           * 16-bit parameter type (Megatron-Core's default) */
 	int overlap_p2p;          /* 1: pipeline send/recv run beside compute (default); 0: the
 	                           * compute stream waits for its own sends, as Megatron-LM 2021 */
+	int unfused_grad_accum;   /* 1: a separate kernel adds each microbatch's weight gradients
+	                           * into the main gradients (Megatron-LM 2021, or fp16 without
+	                           * fp32 accumulation); 0: the weight-gradient GEMM accumulates
+	                           * into them itself (gradient-accumulation fusion, the default) */
 } parallel_cfg;
 
 typedef struct {

@@ -344,7 +344,7 @@ static int load_parallel(loader *ld, const xmldoc_node *n, parallel_cfg *p)
 {
 	static const char *const schedules[] = { "gpipe", "1f1b", "interleaved-1f1b", "zero-bubble", NULL };
 	static const char *const recomputes[] = { "none", "selective", "full", NULL };
-	int sched = SCHED_1F1B, rec = RECOMPUTE_NONE;
+	int sched = SCHED_1F1B, rec = RECOMPUTE_NONE, accum_fusion = 1;
 
 	p->tp = p->pp = p->cp = p->ep = 1;
 	p->dp = PAR_AUTO;
@@ -371,7 +371,8 @@ static int load_parallel(loader *ld, const xmldoc_node *n, parallel_cfg *p)
 		    get_bool(ld, n, "tp-comm-overlap", &p->tp_comm_overlap) < 0 ||
 		    get_bool(ld, n, "overlap-grad-reduce", &p->overlap_grad_reduce) < 0 ||
 		    get_bool(ld, n, "overlap-p2p", &p->overlap_p2p) < 0 ||
-		    get_bool(ld, n, "grad-reduce-in-fp32", &p->grad_reduce_fp32) < 0)
+		    get_bool(ld, n, "grad-reduce-in-fp32", &p->grad_reduce_fp32) < 0 ||
+		    get_bool(ld, n, "grad-accum-fusion", &accum_fusion) < 0)
 			return -1;
 		if (p->zero > 3)
 			return xmldoc_error(n, "zero", ld->err, ld->errlen, "zero needs 0, 1, 2 or 3");
@@ -382,6 +383,7 @@ static int load_parallel(loader *ld, const xmldoc_node *n, parallel_cfg *p)
 	}
 	p->schedule = (pipe_schedule)sched;
 	p->recompute = (recompute_kind)rec;
+	p->unfused_grad_accum = !accum_fusion;
 	/* Sequence parallelism is on wherever tensor parallelism is (tp auto included). */
 	if (p->sequence_parallel < 0)
 		p->sequence_parallel = p->tp != 1;

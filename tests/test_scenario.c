@@ -155,6 +155,7 @@ static void test_good(void)
 	T_EQ_INT(t->par.distributed_optimizer, 1);
 	T_EQ_INT(t->par.recompute, RECOMPUTE_SELECTIVE);
 	T_EQ_INT(t->par.sequence_parallel, 0); /* given as false */
+	T_EQ_INT(t->par.unfused_grad_accum, 1); /* grad-accum-fusion="false" */
 	T_EQ_INT(t->par.tp_comm_overlap, 1);
 	T_EQ_INT(t->attention, ATTN_UNFUSED);
 	T_NEAR(t->checkpoint_interval_s, 7200, 0);
@@ -220,6 +221,7 @@ static void test_defaults(void)
 	T_EQ_INT(t->par.recompute, RECOMPUTE_NONE);
 	T_EQ_INT(t->par.sequence_parallel, 1); /* tp is auto, so not 1 */
 	T_EQ_INT(t->par.tp_comm_overlap, 0);
+	T_EQ_INT(t->par.unfused_grad_accum, 0);
 	T_EQ_INT(t->attention, ATTN_FLASH);
 	T_NEAR(t->checkpoint_interval_s, 0, 0);
 	T_EQ_INT(t->failures, 0);
