@@ -48,12 +48,16 @@
  * hops get dense per-round arrays, so the fill works on arrays the size of what it
  * solves rather than on every link of the fabric. The fill leaves out of its heap
  * the one-flow links that can never bind before another binding of their flow
- * (dominated()): on a large fabric most NIC links carry one flow. */
+ * (dominated()): on a large fabric most NIC links carry one flow. Links whose share
+ * is at least twice the least one wait outside the heap, unordered, until the level
+ * comes near (lh_settle()): in a local solve most of R's links have slack left by
+ * their fixed flows and never bind, so they cost no heap moves. */
 #include "sim/engine/flow.h"
 
 #include "sim/engine/pool.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,7 +172,6 @@ typedef struct {
 	sim_handler done;
 	void *arg;
 	uint64_t data;
-	int32_t cpos;              /* index in net->ch, -1 if not there */
 	uint32_t smark;            /* in S (touched by the solve running) when equal to
 	                            * net->sepoch */
 	double old_Bps;            /* its rate before the solve running, if in S */
@@ -205,6 +208,9 @@ struct flow_net {
 
 	flow_hot *hot;
 	flow_cold *cold;
+	int32_t *cpos;             /* per flow: its index in ch, -1 if not there (apart
+	                            * from the cold records: every level a completion
+	                            * moves writes one) */
 	flow_hop *path;            /* FLOW_MAX_HOPS per flow */
 	int32_t n_slots, slots_cap;
 	int32_t *free_ids;
@@ -215,7 +221,8 @@ struct flow_net {
 	 * during one; emptied when a solve ends. */
 	link_tab *t;
 	link_tab2 *t2;             /* parallel to t */
-	int32_t *hpos;             /* parallel to t: index in lh, -1 if not there */
+	int32_t *hpos;             /* parallel to t: index in lh, -2 - index in lo if
+	                            * there, -1 if in neither */
 	int32_t n_t, t_cap;
 	int32_t n_dirty;
 	int32_t *fresh;            /* flows started since the last solve */
@@ -244,6 +251,10 @@ struct flow_net {
 	                            * (UINT64_MAX if none) */
 	heap_node *lh;             /* fill: L's links, by share (indexed by hpos) */
 	int32_t n_lh, lh_cap;
+	int32_t *lo;               /* fill: L's links whose share is at least lo_min,
+	                            * out of lh's order (net->t entries) */
+	int32_t n_lo, lo_cap;
+	double lo_min_Bps;
 	uint32_t sepoch;           /* solve number, for the S marks */
 	int32_t *sf;               /* S: flows whose rate the solve running may change */
 	int32_t n_sf, sf_cap;
@@ -323,6 +334,7 @@ void flow_net_free(flow_net *net)
 	free(net->tidx);
 	free(net->hot);
 	free(net->cold);
+	free(net->cpos);
 	free(net->path);
 	free(net->free_ids);
 	free(net->t);
@@ -335,6 +347,7 @@ void flow_net_free(flow_net *net)
 	free(net->l);
 	free(net->heap);
 	free(net->lh);
+	free(net->lo);
 	free(net->ch);
 	free(net->bits);
 	free(net->sf);
@@ -420,7 +433,7 @@ static void want_solve(flow_net *net)
 	sim_at(net->s, sim_now(net->s), flow_solve_ev, net, 0);
 }
 
-/* ---- the completion heap (4-ary, indexed by flow_cold.cpos) -------------------- */
+/* ---- the completion heap (4-ary, indexed by net->cpos) ------------------------- */
 
 static int ch_less(const done_node *a, const done_node *b)
 {
@@ -430,7 +443,7 @@ static int ch_less(const done_node *a, const done_node *b)
 static void ch_set(flow_net *net, int32_t i, done_node x)
 {
 	net->ch[i] = x;
-	net->cold[x.flow].cpos = i;
+	net->cpos[x.flow] = i;
 }
 
 static void ch_up(flow_net *net, int32_t i)
@@ -470,7 +483,7 @@ static void ch_down(flow_net *net, int32_t i)
 /* Removes entry i, marking its flow as not in the heap. */
 static void ch_remove(flow_net *net, int32_t i)
 {
-	net->cold[net->ch[i].flow].cpos = -1;
+	net->cpos[net->ch[i].flow] = -1;
 	if (--net->n_ch == i)
 		return;
 	done_node last = net->ch[net->n_ch];
@@ -502,18 +515,19 @@ static void schedule_done(flow_net *net, int32_t f)
 	if (dt > UINT64_MAX - now)
 		dt = UINT64_MAX - now;
 	done_node x = { now + dt, net->ch_seq++, f };
-	if (c->cpos < 0) {
+	int32_t i = net->cpos[f];
+	if (i < 0) {
 		GROW(net->ch, net->ch_cap, net->n_ch + 1);
-		c->cpos = net->n_ch++;
-		net->ch[c->cpos] = x;
-		ch_up(net, c->cpos);
+		i = net->n_ch++;
+		net->ch[i] = x;
+		ch_up(net, i);
 	} else {
-		int up = ch_less(&x, &net->ch[c->cpos]);
-		net->ch[c->cpos] = x;
+		int up = ch_less(&x, &net->ch[i]);
+		net->ch[i] = x;
 		if (up)
-			ch_up(net, c->cpos);
+			ch_up(net, i);
 		else
-			ch_down(net, c->cpos);
+			ch_down(net, i);
 	}
 	ch_arm(net);
 }
@@ -546,6 +560,8 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 			cap = net->slots_cap;
 			GROW(net->cold, cap, need);
 			cap = net->slots_cap;
+			GROW(net->cpos, cap, need);
+			cap = net->slots_cap;
 			GROW(net->free_ids, cap, need);
 			cap = net->slots_cap;
 			net->path = grow_to(net->path, &cap, need,
@@ -554,7 +570,7 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 		}
 		f = net->n_slots++;
 		net->hot[f].mark = 0;
-		net->cold[f].cpos = -1;
+		net->cpos[f] = -1;
 	}
 	flow_hot *h = &net->hot[f];
 	flow_cold *c = &net->cold[f];
@@ -572,7 +588,7 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	c->lat_ns = 0;
 	c->smark = 0;
 	c->old_Bps = 0;
-	c->cpos = -1;
+	net->cpos[f] = -1;
 	flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
 	for (int i = 0; i < hops; i++) {
 		flow_link *k = &net->links[path[i]];
@@ -790,19 +806,50 @@ static void lh_down(flow_net *net, int32_t i)
 	lh_set(net, i, x);
 }
 
-/* Puts link table entry x in the heap with key `key`, or lowers its key to `key`
- * if it is there with a higher one. */
+/* Puts link table entry x, in neither lh nor lo, in the heap with key `key`. */
+static void lh_insert(flow_net *net, int32_t x, double key)
+{
+	GROW(net->lh, net->lh_cap, net->n_lh + 1);
+	int32_t i = net->n_lh++;
+	net->lh[i] = (heap_node){ key, net->t[x].id, x };
+	lh_up(net, i);
+}
+
+/* Appends link table entry x, in neither lh nor lo, to lo. */
+static void lo_add(flow_net *net, int32_t x)
+{
+	GROW(net->lo, net->lo_cap, net->n_lo + 1);
+	net->hpos[x] = -2 - net->n_lo;
+	net->lo[net->n_lo++] = x;
+}
+
+/* Takes link table entry x out of lo, where it is. */
+static void lo_del(flow_net *net, int32_t x)
+{
+	int32_t i = -2 - net->hpos[x];
+	int32_t last = net->lo[--net->n_lo];
+	net->lo[i] = last;
+	net->hpos[last] = -2 - i;
+	net->hpos[x] = -1;
+}
+
+/* Puts link table entry x among the links waiting to fill with key `key` (in lo if
+ * it is no less than lo_min_Bps), or lowers its key to `key` if it is there with a
+ * higher one (moving it from lo to the heap when it drops below lo_min_Bps). */
 static void lh_offer(flow_net *net, int32_t x, double key)
 {
 	int32_t i = net->hpos[x];
-	if (i < 0) {
-		GROW(net->lh, net->lh_cap, net->n_lh + 1);
-		i = net->n_lh++;
-		net->lh[i] = (heap_node){ key, net->t[x].id, x };
-		lh_up(net, i);
-	} else if (key < net->lh[i].key) {
-		net->lh[i].key = key;
-		lh_up(net, i);
+	if (i >= 0) {
+		if (key < net->lh[i].key) {
+			net->lh[i].key = key;
+			lh_up(net, i);
+		}
+	} else if (key < net->lo_min_Bps) {
+		if (i <= -2)
+			lo_del(net, x);
+		lh_insert(net, x, key);
+	} else if (i == -1) {
+		lo_add(net, x);
 	}
 }
 
@@ -856,6 +903,39 @@ static void next_epoch(flow_net *net)
 static double share_of(const link_tab *k)
 {
 	return (k->rem_Bps > 0 ? k->rem_Bps : 0) / k->nr;
+}
+
+/* Makes the heap's root the link of least (key, id) of lh and lo together (none if
+ * both are empty). The links in lo have keys (lower bounds of their shares, which
+ * only rise) of at least lo_min_Bps, so while the root's key is below it, the root
+ * is that link; otherwise lo_min_Bps doubles past the least of the root's key and
+ * lo's shares, and the links of lo below it move into the heap, keyed by their
+ * shares. Links that never come near the level of the fill (most of a local
+ * solve's, whose fixed flows leave them slack) never enter the heap. */
+static void lh_settle(flow_net *net)
+{
+	if (net->n_lo == 0 || (net->n_lh > 0 && net->lh[0].key < net->lo_min_Bps))
+		return;
+	double m = net->n_lh > 0 ? net->lh[0].key : (double)INFINITY;
+	for (int32_t a = 0; a < net->n_lo; a++) {
+		double sh = share_of(&net->t[net->lo[a]]);
+		if (sh < m)
+			m = sh;
+	}
+	net->lo_min_Bps = 2 * m > DBL_MIN ? 2 * m : DBL_MIN;
+	int32_t n = 0;
+	for (int32_t a = 0; a < net->n_lo; a++) {
+		int32_t x = net->lo[a];
+		double sh = share_of(&net->t[x]);
+		if (sh < net->lo_min_Bps) {
+			net->hpos[x] = -1;
+			lh_insert(net, x, sh);
+		} else {
+			net->hpos[x] = -2 - n;
+			net->lo[n++] = x;
+		}
+	}
+	net->n_lo = n;
 }
 
 /* Opens link li's membership of L unless it has it this round (no flow of R on it
@@ -992,8 +1072,12 @@ static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 			k->mx_Bps = rate;
 		/* A link none of whose flows is left to freeze leaves the heap (most
 		 * entries sit near the leaves, so this is cheaper than a pop). */
-		if (--k->nr == 0 && net->hpos[x] >= 0)
-			lh_remove(net, net->hpos[x]);
+		if (--k->nr == 0 && net->hpos[x] != -1) {
+			if (net->hpos[x] >= 0)
+				lh_remove(net, net->hpos[x]);
+			else
+				lo_del(net, x);
+		}
 	}
 }
 
@@ -1132,6 +1216,8 @@ static void fill(flow_net *net, int checked, int all)
 	net->n_l = 0;
 	net->n_heap = 0;
 	net->n_lh = 0;
+	net->n_lo = 0;
+	net->lo_min_Bps = INFINITY;
 	net->n_unfrozen = net->n_r;
 	net->starved = 0;
 	net->n_eg = 0;
@@ -1163,6 +1249,7 @@ static void fill(flow_net *net, int checked, int all)
 	}
 	GROW(net->lh, net->lh_cap, net->n_l);
 	int32_t n = 0;
+	double least = INFINITY;
 	for (int32_t a = 0; a < net->n_l; a++) {
 		int32_t x = net->l[a];
 		link_tab *k = &net->t[x];
@@ -1171,16 +1258,34 @@ static void fill(flow_net *net, int checked, int all)
 		k->rem_Bps -= k->fixed_Bps;
 		if (k->nr == 0 || (k->nr == 1 && k->nfix == 0 && dominated(net, x)))
 			continue;
-		net->lh[n] = (heap_node){ share_of(k), k->id, x };
+		double key = share_of(k);
+		net->lh[n] = (heap_node){ key, k->id, x };
 		net->hpos[x] = n++;
+		if (key < least)
+			least = key;
 	}
+	/* The links well above the least share wait in lo (see lh_settle()). */
+	net->lo_min_Bps = 2 * least > DBL_MIN ? 2 * least : DBL_MIN;
+	net->n_lo = 0;
+	int32_t m = 0;
+	for (int32_t a = 0; a < n; a++) {
+		if (net->lh[a].key < net->lo_min_Bps) {
+			net->hpos[net->lh[a].t] = m;
+			net->lh[m++] = net->lh[a];
+		} else {
+			net->hpos[net->lh[a].t] = -1;
+			lo_add(net, net->lh[a].t);
+		}
+	}
+	n = m;
 	net->n_lh = n;
 	for (int32_t i = net->n_heap / 2 - 1; i >= 0; i--)
 		heap_sift_down(net->heap, net->n_heap, i);
 	for (int32_t i = (net->n_lh - 2) / 4; i >= 0 && net->n_lh > 1; i--)
 		lh_down(net, i);
 	/* Links left when every flow has frozen fill no further. */
-	while (net->n_unfrozen > 0 && (net->n_lh > 0 || net->n_heap > 0)) {
+	while (net->n_unfrozen > 0 && (net->n_lh > 0 || net->n_lo > 0 || net->n_heap > 0)) {
+		lh_settle(net);
 		if (net->n_heap > 0 && (net->n_lh == 0 || net->heap[0].key <= net->lh[0].key)) {
 			int32_t f = -net->heap[0].id - 1;
 			double cap = net->heap[0].key;
@@ -1736,7 +1841,7 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 	out->link_bytes = (size_t)net->links_cap * (sizeof(flow_link) + sizeof *net->tidx) +
 		lists;
 	out->flow_bytes = (size_t)net->slots_cap * (sizeof(flow_hot) + sizeof(flow_cold) +
-		FLOW_MAX_HOPS * sizeof(flow_hop) + sizeof(int32_t));
+		FLOW_MAX_HOPS * sizeof(flow_hop) + 2 * sizeof(int32_t));
 	out->scratch_bytes = (size_t)net->t_cap * (sizeof *net->t + sizeof *net->t2 +
 						     sizeof *net->hpos) +
 		(size_t)net->fresh_cap * sizeof *net->fresh +
@@ -1746,6 +1851,7 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 		(size_t)net->heap_cap * sizeof *net->heap +
 		(size_t)net->ch_cap * sizeof *net->ch +
 		(size_t)net->lh_cap * sizeof *net->lh +
+		(size_t)net->lo_cap * sizeof *net->lo +
 		(size_t)net->sf_cap * sizeof *net->sf +
 		(size_t)net->bits_cap * sizeof *net->bits +
 		(size_t)net->cand_cap * sizeof *net->cand +
