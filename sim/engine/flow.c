@@ -128,10 +128,13 @@ typedef struct {
 	double bmin_scan_Bps;      /* min rate of fixed flows with bott here (if bscanned) */
 	int32_t nb_r;              /* R's flows whose old bott is this link (counted
 	                            * when measure() checks the round) */
-	int32_t scanned, bscanned;
+	int16_t scanned, bscanned;
 	uint32_t eager;            /* its bottlenecked flows were offered to R this
 	                            * round (when equal to the epoch) */
+	int32_t nb;                /* the link's nb when it joined L (nb changes only
+	                            * after the fill) */
 } link_tab2;
+_Static_assert(sizeof(link_tab2) == 32, "two link table tails fill a cache line");
 
 /* The per-flow fields the solver reads, packed into one 24-byte record. */
 typedef struct {
@@ -156,6 +159,7 @@ typedef struct {
 	int16_t hops;
 	int16_t capped;            /* it has a rate cap (cold.cap_Bps) */
 	int32_t pad;
+	double old_Bps;            /* its rate when it joined R */
 } r_flow;
 
 /* Hop j of R's flow i (at i * FLOW_MAX_HOPS + j in net->rh). */
@@ -164,17 +168,23 @@ typedef struct {
 	int32_t next;              /* next hop of R on the link, -1 at the end */
 } r_hop;
 
+/* What a flow's re-rating reads and writes, half a cache line. */
 typedef struct {
 	double left_bytes;         /* as of t_ns */
-	double cap_Bps;
 	uint64_t t_ns;
+	double old_Bps;            /* its rate before the solve running, if in S */
+	uint32_t smark;            /* in S (touched by the solve running) when equal to
+	                            * net->sepoch */
+	int32_t pad;
+} flow_warm;
+_Static_assert(sizeof(flow_warm) == 32, "a flow's warm record is half a cache line");
+
+typedef struct {
+	double cap_Bps;
 	uint64_t lat_ns;
 	sim_handler done;
 	void *arg;
 	uint64_t data;
-	uint32_t smark;            /* in S (touched by the solve running) when equal to
-	                            * net->sepoch */
-	double old_Bps;            /* its rate before the solve running, if in S */
 } flow_cold;
 
 /* A flow's completion: at t_ns, ties broken by the order of scheduling. */
@@ -208,6 +218,7 @@ struct flow_net {
 
 	flow_hot *hot;
 	flow_cold *cold;
+	flow_warm *warm;           /* per flow, 64-byte aligned */
 	int32_t *cpos;             /* per flow: its index in ch, -1 if not there (apart
 	                            * from the cold records: every level a completion
 	                            * moves writes one) */
@@ -334,6 +345,7 @@ void flow_net_free(flow_net *net)
 	free(net->tidx);
 	free(net->hot);
 	free(net->cold);
+	free(net->warm);
 	free(net->cpos);
 	free(net->path);
 	free(net->free_ids);
@@ -508,10 +520,14 @@ static void ch_arm(flow_net *net)
  * had (it then ranks as scheduled last among completions at the same time). */
 static void schedule_done(flow_net *net, int32_t f)
 {
-	flow_cold *c = &net->cold[f];
-	double ns = c->left_bytes * 1e9 / net->hot[f].rate_Bps;
+	double ns = net->warm[f].left_bytes * 1e9 / net->hot[f].rate_Bps;
 	uint64_t now = sim_now(net->s);
-	uint64_t dt = ns < 1.8e19 ? (uint64_t)llround(ns) : UINT64_MAX;
+	uint64_t dt = UINT64_MAX;
+	if (ns < 1.8e19) {
+		/* llround() of ns >= 0: exact, as ns - trunc(ns) is */
+		dt = (uint64_t)ns;
+		dt += ns - (double)dt >= 0.5;
+	}
 	if (dt > UINT64_MAX - now)
 		dt = UINT64_MAX - now;
 	done_node x = { now + dt, net->ch_seq++, f };
@@ -560,6 +576,8 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 			cap = net->slots_cap;
 			GROW(net->cold, cap, need);
 			cap = net->slots_cap;
+			net->warm = grow_lines(net->warm, &cap, need, sizeof *net->warm);
+			cap = net->slots_cap;
 			GROW(net->cpos, cap, need);
 			cap = net->slots_cap;
 			GROW(net->free_ids, cap, need);
@@ -574,20 +592,21 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	}
 	flow_hot *h = &net->hot[f];
 	flow_cold *c = &net->cold[f];
+	flow_warm *w = &net->warm[f];
 	h->rate_Bps = 0;
 	h->bott = FLOW_BOTT_NONE;
 	h->ridx = -1;
 	h->hops = (int16_t)hops;
 	h->active = (int16_t)(FLOW_ACTIVE | (cap_Bps > 0 ? FLOW_CAPPED : 0));
-	c->left_bytes = bytes;
+	w->left_bytes = bytes;
+	w->t_ns = sim_now(net->s);
+	w->smark = 0;
+	w->old_Bps = 0;
 	c->cap_Bps = cap_Bps;
-	c->t_ns = sim_now(net->s);
 	c->done = done;
 	c->arg = arg;
 	c->data = data;
 	c->lat_ns = 0;
-	c->smark = 0;
-	c->old_Bps = 0;
 	net->cpos[f] = -1;
 	flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
 	for (int i = 0; i < hops; i++) {
@@ -646,7 +665,7 @@ static void flow_end(flow_net *net, int32_t f)
 		want_solve(net);
 	h->active = 0;
 	h->rate_Bps = 0;
-	c->left_bytes = 0;
+	net->warm[f].left_bytes = 0;
 	net->free_ids[net->n_free++] = f;
 	net->n_active--;
 	net->st.finished++;
@@ -941,38 +960,38 @@ static void lh_settle(flow_net *net)
 /* Opens link li's membership of L unless it has it this round (no flow of R on it
  * yet, all its flows fixed); returns its link table entry, and writes to *opened
  * whether it opened it now. */
-static int32_t t_open(flow_net *net, int32_t li, int *opened)
+/* t_open() of link li, known not to be in L this round. */
+static int32_t t_join(flow_net *net, int32_t li)
 {
 	int32_t x = net->tidx[li];
-	if (x >= 0 && x < net->n_t && net->t[x].id == li) {
-		if (net->t[x].epoch == net->epoch) {
-			*opened = 0;
-			return x;
-		}
-	} else {
-		x = t_add(net, li);
+	if (!(x >= 0 && x < net->n_t && net->t[x].id == li)) {
+		if (net->n_t == net->t_cap)
+			t_add(net, li);   /* grows the table */
+		else
+			net->n_t++;
+		x = net->n_t - 1;
+		net->tidx[li] = x;
 	}
-	*opened = 1;
-	link_tab *k = &net->t[x];
 	const flow_link *lk = &net->links[li];
-	k->epoch = net->epoch;
-	k->rem_Bps = lk->cap_Bps;  /* less the fixed load once R is in */
-	k->fixed_Bps = lk->sum_Bps;
-	k->nfix = lk->n;
-	k->nr = 0;
-	k->rhead = -1;
-	k->acc_Bps = 0;
-	k->mx_Bps = 0;
-	k->bcnt = 0;
-	k->bmin_new_Bps = INFINITY;
-	link_tab2 *k2 = &net->t2[x];
-	k2->nb_r = 0;
-	k2->scanned = 0;
-	k2->bscanned = 0;
-	k2->eager = 0;
+	/* rem is the capacity, less the fixed load once R is in. */
+	net->t[x] = (link_tab){ .id = li, .epoch = net->epoch, .rem_Bps = lk->cap_Bps,
+				.fixed_Bps = lk->sum_Bps, .nfix = lk->n, .rhead = -1,
+				.bmin_new_Bps = INFINITY };
+	net->t2[x] = (link_tab2){ .nb = lk->nb };
 	net->hpos[x] = -1;
 	l_push(net, x);
 	return x;
+}
+
+static int32_t t_open(flow_net *net, int32_t li, int *opened)
+{
+	int32_t x = net->tidx[li];
+	if (x >= 0 && x < net->n_t && net->t[x].id == li && net->t[x].epoch == net->epoch) {
+		*opened = 0;
+		return x;
+	}
+	*opened = 1;
+	return t_join(net, li);
 }
 
 /* How r_link() finds a flow's links. */
@@ -985,55 +1004,61 @@ enum { R_LINK, R_UNFIXED, R_ALL };
  * no fixed flow already. rf and rh must have room for it. */
 static void r_link(flow_net *net, int32_t i, int mode)
 {
-	uint32_t e = net->epoch;
-	int32_t f = net->r[i];
+	const uint32_t e = net->epoch;
+	const int32_t f = net->r[i];
 	flow_hot *h = &net->hot[f];
 	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
-	r_flow *q = &net->rf[i];
 	r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
-	double rate = h->rate_Bps;
+	/* Read once: the stores below could alias them for all the compiler knows. */
+	const double rate = h->rate_Bps;
+	const int hops = h->hops;
+	const int32_t bott = h->bott;
+	const int32_t n_t = net->n_t;
+	int32_t old_t = -1;
 	h->mark = e;
 	h->ridx = i;
-	q->new_Bps = -1;
-	q->new_bott = FLOW_BOTT_NONE;
-	q->old_t = -1;
-	q->hops = h->hops;
-	q->capped = (int16_t)((h->active & FLOW_CAPPED) != 0);
+	net->rf[i] = (r_flow){ .new_Bps = -1, .new_bott = FLOW_BOTT_NONE,
+			       .hops = (int16_t)hops,
+			       .capped = (int16_t)((h->active & FLOW_CAPPED) != 0),
+			       .old_Bps = rate };
 	if (mode == R_ALL) {
-		for (int j = 0; j < h->hops; j++) {
+		link_tab *t = net->t;
+		for (int j = 0; j < hops; j++) {
 			int32_t x = net->tidx[p[j].link];
-			link_tab *k = &net->t[x];
+			link_tab *k = &t[x];
 			k->nr++;
 			rh[j] = (r_hop){ x, k->rhead };
 			k->rhead = i * FLOW_MAX_HOPS + j;
-			if (p[j].link == h->bott)
-				q->old_t = x;
+			if (p[j].link == bott)
+				old_t = x;
 		}
+		net->rf[i].old_t = old_t;
 		return;
 	}
-	for (int j = 0; j < h->hops; j++) {
+	for (int j = 0; j < hops; j++) {
 		int32_t li = p[j].link;
-		int fresh = 0;
 		int32_t x = net->tidx[li];
+		const link_tab *t = net->t;
 		/* In L already (most hops): t_open() would find it so. */
-		if (!(x >= 0 && x < net->n_t && net->t[x].id == li && net->t[x].epoch == e))
-			x = t_open(net, li, &fresh);
+		int fresh = !(x >= 0 && x < n_t && t[x].id == li && t[x].epoch == e);
+		if (fresh)
+			x = t_join(net, li);      /* may move net->t */
 		link_tab *k = &net->t[x];
 		k->nr++;
 		/* The last flow leaving the fixed set leaves exactly nothing. */
-		k->fixed_Bps = --k->nfix == 0 ? 0 : k->fixed_Bps - rate;
+		double fixed = --k->nfix == 0 ? 0 : k->fixed_Bps - rate;
+		k->fixed_Bps = fixed;
 		rh[j] = (r_hop){ x, k->rhead };
 		k->rhead = i * FLOW_MAX_HOPS + j;
-		if (li == h->bott)
-			q->old_t = x;
+		if (li == bott)
+			old_t = x;
 		if (mode == R_UNFIXED) {
-			if (fresh)
-				k->rem_Bps -= k->fixed_Bps;   /* t_open() gave it cap */
-			else
-				k->rem_Bps += rate;
+			/* t_join() gave rem the capacity */
+			k->rem_Bps = fresh ? k->rem_Bps - fixed : k->rem_Bps + rate;
 			lh_offer(net, x, share_of(k));
 		}
 	}
+	net->rf[i].old_t = old_t;
 }
 
 /* Moves fixed flow g into R while filling: its fixed rate goes back to its links,
@@ -1048,11 +1073,19 @@ static void unfix(flow_net *net, int32_t g)
 		heap_push(net, net->cold[g].cap_Bps, -g - 1);
 }
 
+/* unfix() of cand[0 .. nc), in that order. */
+static void unfix_cands(flow_net *net, int32_t nc)
+{
+	for (int32_t c = 0; c < nc; c++)
+		unfix(net, net->cand[c].flow);
+}
+
 /* Freezes flow i of R at `rate`, its bottleneck link `bott` (FLOW_BOTT_CAP for its
  * cap); the caller counts it in its bottleneck's bcnt and bmin_new_Bps. */
 static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 {
 	r_flow *q = &net->rf[i];
+	const int hops = q->hops;
 	q->new_Bps = rate;
 	q->new_bott = bott;
 	net->n_unfrozen--;
@@ -1062,19 +1095,21 @@ static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 	if (q->old_t >= 0 && net->checked)
 		net->t2[q->old_t].nb_r++;
 	r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
-	for (int j = 0; j < q->hops; j++) {
+	link_tab *t = net->t;          /* nothing here moves the table */
+	int32_t *hpos = net->hpos;
+	for (int j = 0; j < hops; j++) {
 		int32_t x = rh[j].t;
 		rh[j].t = -1;
-		link_tab *k = &net->t[x];
+		link_tab *k = &t[x];
 		k->rem_Bps -= rate;
 		k->acc_Bps += rate;
 		if (rate > k->mx_Bps)
 			k->mx_Bps = rate;
 		/* A link none of whose flows is left to freeze leaves the heap (most
 		 * entries sit near the leaves, so this is cheaper than a pop). */
-		if (--k->nr == 0 && net->hpos[x] != -1) {
-			if (net->hpos[x] >= 0)
-				lh_remove(net, net->hpos[x]);
+		if (--k->nr == 0 && hpos[x] != -1) {
+			if (hpos[x] >= 0)
+				lh_remove(net, hpos[x]);
 			else
 				lo_del(net, x);
 		}
@@ -1149,12 +1184,21 @@ static void eager_note(flow_net *net, int32_t i, int32_t x)
 	const r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
 	for (int j = 0; j < net->rf[i].hops; j++) {
 		int32_t w = rh[j].t;
-		if (w == x || net->t2[w].eager == net->epoch || net->links[net->t[w].id].nb == 0)
+		if (w == x || net->t2[w].eager == net->epoch || net->t2[w].nb == 0)
 			continue;
 		net->t2[w].eager = net->epoch;
 		GROW(net->eg, net->eg_cap, net->n_eg + 1);
 		net->eg[net->n_eg++] = w;
 	}
+}
+
+/* Fetches the records of the first 16 flows of link lk's list, all at once, ahead
+ * of a walk of the list (which fetches the rest 16 ahead). */
+static void prefetch_hot(const flow_net *net, const flow_link *lk)
+{
+	int32_t n = lk->n < 16 ? lk->n : 16;
+	for (int32_t j = 0; j < n; j++)
+		__builtin_prefetch(&net->hot[lk->list[j].flow]);
 }
 
 /* Moves into R the fixed flows bottlenecked on the links eager_note() noted that
@@ -1172,11 +1216,12 @@ static void eager_pull(flow_net *net, double lim)
 	for (int32_t a = 0; a < net->n_eg; a++) {
 		int32_t wl = net->t[net->eg[a]].id;
 		const flow_link *lw = &net->links[wl];
+		prefetch_hot(net, lw);
 		for (int32_t j = 0; j < lw->n; j++) {
 			int32_t g = lw->list[j].flow;
 			const flow_hot *hg = &net->hot[g];
-			if (j + 4 < lw->n)
-				__builtin_prefetch(&net->hot[lw->list[j + 4].flow]);
+			if (j + 16 < lw->n)
+				__builtin_prefetch(&net->hot[lw->list[j + 16].flow]);
 			if (hg->mark == e || hg->bott != wl || !(hg->rate_Bps > lim))
 				continue;
 			__builtin_prefetch(&net->path[(size_t)g * FLOW_MAX_HOPS]);
@@ -1184,8 +1229,7 @@ static void eager_pull(flow_net *net, double lim)
 			net->cand[nc++] = (cand_node){ hg->rate_Bps, g };
 		}
 	}
-	for (int32_t c = 0; c < nc; c++)
-		unfix(net, net->cand[c].flow);
+	unfix_cands(net, nc);
 	net->st.eager += (uint64_t)nc;
 	net->n_eg = 0;
 }
@@ -1318,11 +1362,12 @@ static void fill(flow_net *net, int checked, int all)
 			if (bound > lim) {
 				double mx = 0;
 				int32_t nc = 0;
+				prefetch_hot(net, lk);
 				for (int32_t j = 0; j < lk->n; j++) {
 					int32_t g = lk->list[j].flow;
 					const flow_hot *hg = &net->hot[g];
-					if (j + 4 < lk->n)
-						__builtin_prefetch(&net->hot[lk->list[j + 4].flow]);
+					if (j + 16 < lk->n)
+						__builtin_prefetch(&net->hot[lk->list[j + 16].flow]);
 					if (hg->mark == e)
 						continue;
 					if (hg->rate_Bps > lim) {
@@ -1340,8 +1385,7 @@ static void fill(flow_net *net, int checked, int all)
 					for (int32_t c = np; c < nc; c++)
 						if (net->cand[c].rate_Bps > mx)
 							mx = net->cand[c].rate_Bps;
-					for (int32_t c = 0; c < np; c++)
-						unfix(net, net->cand[c].flow);
+					unfix_cands(net, np);
 				}
 				/* unfix() may have moved the table. */
 				net->t2[x].scanned = 1;
@@ -1358,7 +1402,7 @@ static void fill(flow_net *net, int checked, int all)
 			int32_t i = y / FLOW_MAX_HOPS;
 			y = hy->next;
 			if (hy->t >= 0) {
-				if (checked && share < net->hot[net->r[i]].rate_Bps * (1 - FLOW_TOL))
+				if (checked && share < net->rf[i].old_Bps * (1 - FLOW_TOL))
 					eager_note(net, i, x);
 				freeze(net, i, share, li);
 				frozen++;
@@ -1540,7 +1584,7 @@ static void next_solve(flow_net *net)
 {
 	if (net->sepoch == UINT32_MAX) {
 		for (int32_t i = 0; i < net->n_slots; i++)
-			net->cold[i].smark = 0;
+			net->warm[i].smark = 0;
 		net->sepoch = 0;
 	}
 	net->sepoch++;
@@ -1576,7 +1620,7 @@ static void commit_round(flow_net *net, int32_t n_added, int install)
 	for (int32_t i = 0; i < n; i++) {
 		int32_t f = net->r[i];
 		flow_hot *h = &net->hot[f];
-		flow_cold *c = &net->cold[f];
+		flow_warm *c = &net->warm[f];
 		if (c->smark != net->sepoch) {
 			c->smark = net->sepoch;
 			c->old_Bps = h->rate_Bps;
@@ -1647,7 +1691,7 @@ static void finish_solve(flow_net *net, int sticky, int installed)
 			int32_t f = w * 64 + __builtin_ctzll(b);
 			b &= b - 1;
 			flow_hot *h = &net->hot[f];
-			flow_cold *c = &net->cold[f];
+			flow_warm *c = &net->warm[f];
 			double nr = h->rate_Bps, old = c->old_Bps;
 			if (nr == old)
 				continue;
@@ -1659,6 +1703,8 @@ static void finish_solve(flow_net *net, int sticky, int installed)
 					k->sum_Bps += old - nr;
 					if (old > k->max_ub_Bps)
 						k->max_ub_Bps = old;
+					if (installed)   /* again: its load follows */
+						link_install(k, now);
 				}
 				if (h->bott >= 0 && old < net->links[h->bott].bmin_Bps)
 					net->links[h->bott].bmin_Bps = old;
@@ -1712,12 +1758,16 @@ static void solve_local(flow_net *net)
 			}
 		}
 	}
+	int installed = 0;
 	for (int round = 0;; round++) {
 		fill(net, 1, 0);
 		int32_t added = measure(net, 1);
 		net->st.rounds++;
 		if (added == 0) {
-			commit_round(net, 0, 0);
+			/* A one-round solve's table is D and this L: the links take
+			 * their loads in the same pass. */
+			installed = round == 0;
+			commit_round(net, 0, installed);
 			net->st.solved_flows += (uint64_t)net->n_r;
 			break;
 		}
@@ -1739,7 +1789,7 @@ static void solve_local(flow_net *net)
 		net->n_r = added;
 		next_epoch(net);
 	}
-	finish_solve(net, 1, 0);
+	finish_solve(net, 1, installed);
 }
 
 static void flow_solve_ev(sim *s, void *arg, uint64_t data)
@@ -1785,7 +1835,7 @@ double flow_left_bytes(const flow_net *net, flow_id id)
 {
 	if (id < 0 || id >= net->n_slots || !net->hot[id].active)
 		return 0;
-	const flow_cold *c = &net->cold[id];
+	const flow_warm *c = &net->warm[id];
 	double left = c->left_bytes -
 		net->hot[id].rate_Bps * 1e-9 * (double)(sim_now(net->s) - c->t_ns);
 	return left > 0 ? left : 0;
@@ -1841,6 +1891,7 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 	out->link_bytes = (size_t)net->links_cap * (sizeof(flow_link) + sizeof *net->tidx) +
 		lists;
 	out->flow_bytes = (size_t)net->slots_cap * (sizeof(flow_hot) + sizeof(flow_cold) +
+		sizeof(flow_warm) +
 		FLOW_MAX_HOPS * sizeof(flow_hop) + 2 * sizeof(int32_t));
 	out->scratch_bytes = (size_t)net->t_cap * (sizeof *net->t + sizeof *net->t2 +
 						     sizeof *net->hpos) +
