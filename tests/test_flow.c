@@ -230,6 +230,51 @@ static void test_latency_sum(void)
 	sim_free(s);
 }
 
+/* A completion lands on the nanosecond nearest to bytes / rate, halves rounded up
+ * (as llround() does), from sub-nanosecond transfers to ones of months, each on a
+ * link of its own (so it keeps its cap rate) and for hop-less flows at their cap. */
+static void test_completion_rounding(void)
+{
+	static const double cases[][2] = {
+		{ 3, 2e9 },      /* 1.5 ns -> 2 */
+		{ 5, 2e9 },      /* 2.5 ns -> 3 */
+		{ 1, 4e9 },      /* 0.25 ns -> 0 */
+		{ 3, 4e9 },      /* 0.75 ns -> 1 */
+		{ 7, 2e9 },      /* 3.5 ns -> 4 */
+		{ 1e6, 3e9 },    /* 333333.33 ns */
+		{ 2e6, 3e9 },    /* 666666.67 ns */
+		{ 12345678901.0, 7e9 },
+		{ 1e15, 3e8 },   /* 3.33e15 ns: ~39 days */
+		{ 9e15, 1e9 },   /* above 2^53 ns: whole nanoseconds already */
+	};
+	enum { N = sizeof cases / sizeof cases[0] };
+	sim *s = sim_new(64);
+	flow_net *net = flow_net_new(s);
+	static done_log d;
+	memset(&d, 0, sizeof d);
+	for (int i = 0; i < N; i++) {
+		link_id l = flow_link_add(net, 1e12, 0);
+		T_EQ_INT(flow_start(net, &l, 1, cases[i][0], cases[i][1], on_done, &d,
+				    (uint64_t)i, NULL), 0);
+		T_EQ_INT(flow_start(net, NULL, 0, cases[i][0], cases[i][1], on_done, &d,
+				    (uint64_t)(N + i), NULL), 0);
+	}
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(d.n, 2 * N);
+	for (int i = 0; i < N; i++) {
+		uint64_t want = (uint64_t)llround(cases[i][0] * 1e9 / cases[i][1]);
+		T_CHECKF(d.t[i] == want && d.t[N + i] == want, "case %d: %llu and %llu, want %llu",
+			 i, (unsigned long long)d.t[i], (unsigned long long)d.t[N + i],
+			 (unsigned long long)want);
+	}
+	T_EQ_INT(d.t[0], 2);
+	T_EQ_INT(d.t[1], 3);
+	T_EQ_INT(d.t[2], 0);
+	T_EQ_INT(d.t[4], 4);
+	flow_net_free(net);
+	sim_free(s);
+}
+
 static void test_bad_arguments(void)
 {
 	sim *s = sim_new(16);
@@ -1097,6 +1142,7 @@ int main(void)
 	T_RUN(test_finish_frees_bandwidth);
 	T_RUN(test_caps);
 	T_RUN(test_latency_sum);
+	T_RUN(test_completion_rounding);
 	T_RUN(test_bad_arguments);
 	T_RUN(test_one_solve_per_timestamp);
 	T_RUN(test_locality);
