@@ -5,9 +5,11 @@
  * flows as they were at the last solve, and each flow on a link knows its bottleneck
  * (`bott`: the link it was frozen at, FLOW_BOTT_CAP if frozen at its own cap). A
  * link's `load` is the sum of its flows' rates as of the last solve that touched it.
- * Completions wait in the network's own heap, keyed by (time, order scheduled), a
- * re-rated flow's entry moving in place; the engine holds one event for the
- * earliest (a stale one, left when an earlier completion arrived, finds nothing).
+ * Completions come in (time, order scheduled) order from the network's own queue:
+ * the earliest few hundred in a heap, where a re-rated flow's entry moves in place,
+ * the rest in their flows' records, where a re-rating just rewrites them, until the
+ * heap runs dry; the engine holds one event for the earliest (a stale one, left when
+ * an earlier completion arrived, finds nothing).
  *
  * How a solve stays local. The changed links D (flows started or ended there) seed a
  * set R: the new flows and the flows bottlenecked on a D link. A round re-solves R by
@@ -168,16 +170,18 @@ typedef struct {
 	int32_t next;              /* next hop of R on the link, -1 at the end */
 } r_hop;
 
-/* What a flow's re-rating reads and writes, half a cache line. */
+/* What a flow's re-rating reads and writes. */
 typedef struct {
 	double left_bytes;         /* as of t_ns */
 	uint64_t t_ns;
 	double old_Bps;            /* its rate before the solve running, if in S */
+	uint64_t done_ns;          /* its completion while it waits far off (cpos -2) */
+	uint64_t done_seq;
 	uint32_t smark;            /* in S (touched by the solve running) when equal to
 	                            * net->sepoch */
 	int32_t pad;
 } flow_warm;
-_Static_assert(sizeof(flow_warm) == 32, "a flow's warm record is half a cache line");
+_Static_assert(sizeof(flow_warm) == 48, "a flow's warm record is 48 bytes");
 
 typedef struct {
 	double cap_Bps;
@@ -219,9 +223,10 @@ struct flow_net {
 	flow_hot *hot;
 	flow_cold *cold;
 	flow_warm *warm;           /* per flow, 64-byte aligned */
-	int32_t *cpos;             /* per flow: its index in ch, -1 if not there (apart
-	                            * from the cold records: every level a completion
-	                            * moves writes one) */
+	int32_t *cpos;             /* per flow: its index in ch, -2 if its completion
+	                            * waits far off (in its warm record), -1 if it has
+	                            * none (apart from the other records: every level a
+	                            * completion moves in ch writes one) */
 	flow_hop *path;            /* FLOW_MAX_HOPS per flow */
 	int32_t n_slots, slots_cap;
 	int32_t *free_ids;
@@ -255,8 +260,15 @@ struct flow_net {
 	int32_t n_l, l_cap;
 	heap_node *heap;           /* fill: the capped flows of R, by cap */
 	int32_t n_heap, heap_cap;
-	done_node *ch;             /* completions of the active flows, earliest first */
+	done_node *ch;             /* the completions before ch_until_ns, a heap,
+	                            * earliest first */
 	int32_t n_ch, ch_cap;
+	int32_t n_far;             /* flows whose completion waits in their warm record
+	                            * (at or after ch_until_ns) */
+	uint64_t ch_until_ns;      /* UINT64_MAX: every completion is in ch */
+	int32_t ch_spill_at;       /* ch_spill() when ch grows past this (0: CH_SPILL) */
+	uint64_t *selt;            /* completion times, for ch_refill() and ch_spill() */
+	int32_t selt_cap;
 	uint64_t ch_seq;           /* completions scheduled so far: the tie-break */
 	uint64_t ev_t;             /* time of the earliest engine event pending for ch
 	                            * (UINT64_MAX if none) */
@@ -332,6 +344,7 @@ flow_net *flow_net_new(sim *s)
 	memset(net, 0, sizeof *net);
 	net->s = s;
 	net->ev_t = UINT64_MAX;
+	net->ch_until_ns = UINT64_MAX;
 	return net;
 }
 
@@ -361,6 +374,7 @@ void flow_net_free(flow_net *net)
 	free(net->lh);
 	free(net->lo);
 	free(net->ch);
+	free(net->selt);
 	free(net->bits);
 	free(net->sf);
 	free(net->cand);
@@ -445,7 +459,18 @@ static void want_solve(flow_net *net)
 	sim_at(net->s, sim_now(net->s), flow_solve_ev, net, 0);
 }
 
-/* ---- the completion heap (4-ary, indexed by net->cpos) ------------------------- */
+/* ---- the completions ----------------------------------------------------------
+ * Those before ch_until_ns wait in a 4-ary heap (ch, indexed by net->cpos); the
+ * others stay in their flow's warm record (cpos -2), which the solve that re-rates
+ * the flow has at hand: on a busy fabric most re-rated flows end far off, and such
+ * a re-rating writes two words instead of moving a heap entry. When ch runs dry,
+ * ch_refill() moves the CH_KEEP earliest far completions (and any tied with the
+ * last) into the heap; when the heap grows past CH_SPILL, ch_spill() sends all but
+ * its CH_KEEP earliest far off. Every far completion is at or after ch_until_ns and
+ * every one in ch before it, so ch's root is the earliest of all, and completions
+ * come in the heap's (time, order scheduled) order as if all were in it. */
+#define CH_KEEP 256
+#define CH_SPILL 4096
 
 static int ch_less(const done_node *a, const done_node *b)
 {
@@ -507,9 +532,109 @@ static void ch_remove(flow_net *net, int32_t i)
 		ch_down(net, i);
 }
 
-/* Makes sure an engine event is pending at or before the earliest completion. */
-static void ch_arm(flow_net *net)
+/* Puts completion x, of a flow with none in ch, in ch. */
+static void ch_insert(flow_net *net, done_node x)
 {
+	GROW(net->ch, net->ch_cap, net->n_ch + 1);
+	int32_t i = net->n_ch++;
+	net->ch[i] = x;
+	ch_up(net, i);
+}
+
+/* The k-th smallest (from 0) of a[0 .. n), k < n; reorders a. */
+static uint64_t select_kth(uint64_t *a, int32_t n, int32_t k)
+{
+	int32_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		uint64_t x = a[lo + (hi - lo) / 2];
+		int32_t i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] < x)
+				i++;
+			while (a[j] > x)
+				j--;
+			if (i <= j) {
+				uint64_t t = a[i];
+				a[i++] = a[j];
+				a[j--] = t;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return a[k];
+	}
+	return a[k];
+}
+
+/* If ch is empty, moves into it the CH_KEEP earliest far completions and any tied
+ * with the last of them (in flow id order), and moves ch_until_ns past them. Walks
+ * every flow slot: amortised over the CH_KEEP completions it takes in. */
+static __attribute__((noinline)) void ch_refill_far(flow_net *net)
+{
+	net->selt = grow_to(net->selt, &net->selt_cap, net->n_far, sizeof *net->selt);
+	int32_t n = 0;
+	for (int32_t f = 0; f < net->n_slots; f++)
+		if (net->cpos[f] == -2)
+			net->selt[n++] = net->warm[f].done_ns;
+	uint64_t hi = select_kth(net->selt, n, (n < CH_KEEP ? n : CH_KEEP) - 1);
+	for (int32_t f = 0; f < net->n_slots; f++) {
+		if (net->cpos[f] != -2 || net->warm[f].done_ns > hi)
+			continue;
+		net->cpos[f] = -1;
+		net->n_far--;
+		ch_insert(net, (done_node){ net->warm[f].done_ns, net->warm[f].done_seq, f });
+	}
+	net->ch_until_ns = hi == UINT64_MAX ? UINT64_MAX : hi + 1;
+}
+
+static inline void ch_refill(flow_net *net)
+{
+	if (net->n_ch == 0 && net->n_far > 0)
+		ch_refill_far(net);
+}
+
+/* Sends all but the CH_KEEP earliest completions of ch (and any tied with the last
+ * of them) far off, lowering ch_until_ns to just past them, and rebuilds the heap. */
+static __attribute__((noinline)) void ch_spill(flow_net *net)
+{
+	int32_t n = net->n_ch;
+	net->selt = grow_to(net->selt, &net->selt_cap, n, sizeof *net->selt);
+	for (int32_t i = 0; i < n; i++)
+		net->selt[i] = net->ch[i].t_ns;
+	uint64_t hi = select_kth(net->selt, n, CH_KEEP - 1);
+	if (hi == UINT64_MAX) {
+		/* Nothing before the end of time to keep apart: try again once ch
+		 * has doubled. */
+		net->ch_spill_at = n < INT32_MAX / 2 ? 2 * n : INT32_MAX;
+		return;
+	}
+	net->ch_spill_at = 0;
+	int32_t m = 0;
+	for (int32_t i = 0; i < n; i++) {
+		done_node x = net->ch[i];
+		if (x.t_ns <= hi) {
+			net->ch[m] = x;
+			net->cpos[x.flow] = m++;
+		} else {
+			net->cpos[x.flow] = -2;
+			net->warm[x.flow].done_ns = x.t_ns;
+			net->warm[x.flow].done_seq = x.seq;
+			net->n_far++;
+		}
+	}
+	net->n_ch = m;
+	net->ch_until_ns = hi + 1;
+	for (int32_t i = (m - 2) / 4; i >= 0 && m > 1; i--)
+		ch_down(net, i);
+}
+
+/* Makes sure an engine event is pending at or before the earliest completion. */
+static inline __attribute__((always_inline)) void ch_arm(flow_net *net)
+{
+	ch_refill(net);
 	if (net->n_ch > 0 && net->ch[0].t_ns < net->ev_t) {
 		net->ev_t = net->ch[0].t_ns;
 		sim_at(net->s, net->ev_t, flow_done_ev, net, net->ev_t);
@@ -532,18 +657,29 @@ static void schedule_done(flow_net *net, int32_t f)
 		dt = UINT64_MAX - now;
 	done_node x = { now + dt, net->ch_seq++, f };
 	int32_t i = net->cpos[f];
-	if (i < 0) {
-		GROW(net->ch, net->ch_cap, net->n_ch + 1);
-		i = net->n_ch++;
-		net->ch[i] = x;
-		ch_up(net, i);
+	if (x.t_ns < net->ch_until_ns || net->ch_until_ns == UINT64_MAX) {   /* in ch */
+		if (i >= 0) {
+			int up = ch_less(&x, &net->ch[i]);
+			net->ch[i] = x;
+			if (up)
+				ch_up(net, i);
+			else
+				ch_down(net, i);
+		} else {
+			if (i == -2)
+				net->n_far--;
+			ch_insert(net, x);
+			if (net->n_ch > (net->ch_spill_at ? net->ch_spill_at : CH_SPILL))
+				ch_spill(net);
+		}
 	} else {
-		int up = ch_less(&x, &net->ch[i]);
-		net->ch[i] = x;
-		if (up)
-			ch_up(net, i);
-		else
-			ch_down(net, i);
+		if (i >= 0)
+			ch_remove(net, i);
+		if (i != -2)
+			net->n_far++;
+		net->cpos[f] = -2;
+		net->warm[f].done_ns = x.t_ns;
+		net->warm[f].done_seq = x.seq;
 	}
 	ch_arm(net);
 }
@@ -689,7 +825,10 @@ static void flow_done_ev(sim *s, void *arg, uint64_t data)
 	uint64_t now = sim_now(s);
 	if (data == net->ev_t)
 		net->ev_t = UINT64_MAX;
-	while (net->n_ch > 0 && net->ch[0].t_ns <= now) {
+	for (;;) {
+		ch_refill(net);
+		if (net->n_ch == 0 || net->ch[0].t_ns > now)
+			break;
 		int32_t f = net->ch[0].flow;
 		ch_remove(net, 0);
 		flow_end(net, f);
@@ -1901,6 +2040,7 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 		(size_t)net->rh_cap * FLOW_MAX_HOPS * sizeof *net->rh +
 		(size_t)net->heap_cap * sizeof *net->heap +
 		(size_t)net->ch_cap * sizeof *net->ch +
+		(size_t)net->selt_cap * sizeof *net->selt +
 		(size_t)net->lh_cap * sizeof *net->lh +
 		(size_t)net->lo_cap * sizeof *net->lo +
 		(size_t)net->sf_cap * sizeof *net->sf +
