@@ -175,13 +175,13 @@ typedef struct {
 	double left_bytes;         /* as of t_ns */
 	uint64_t t_ns;
 	double old_Bps;            /* its rate before the solve running, if in S */
-	uint64_t done_ns;          /* its completion while it waits far off (cpos -2) */
-	uint64_t done_seq;
+	uint64_t done_seq;         /* its completion's rank while it waits far off (cpos
+	                            * -2; its time is in net->far_ns) */
 	uint32_t smark;            /* in S (touched by the solve running) when equal to
 	                            * net->sepoch */
 	int32_t pad;
 } flow_warm;
-_Static_assert(sizeof(flow_warm) == 48, "a flow's warm record is 48 bytes");
+_Static_assert(sizeof(flow_warm) == 40, "a flow's warm record is 40 bytes");
 
 typedef struct {
 	double cap_Bps;
@@ -224,9 +224,12 @@ struct flow_net {
 	flow_cold *cold;
 	flow_warm *warm;           /* per flow, 64-byte aligned */
 	int32_t *cpos;             /* per flow: its index in ch, -2 if its completion
-	                            * waits far off (in its warm record), -1 if it has
-	                            * none (apart from the other records: every level a
-	                            * completion moves in ch writes one) */
+	                            * waits far off, -1 if it has none (apart from the
+	                            * other records: every level a completion moves in
+	                            * ch writes one) */
+	uint64_t *far_ns;          /* per flow: the time of its completion if it waits
+	                            * far off, else UINT64_MAX (a dense array, which a
+	                            * refill streams through) */
 	flow_hop *path;            /* FLOW_MAX_HOPS per flow */
 	int32_t n_slots, slots_cap;
 	int32_t *free_ids;
@@ -267,6 +270,7 @@ struct flow_net {
 	                            * (at or after ch_until_ns) */
 	uint64_t ch_until_ns;      /* UINT64_MAX: every completion is in ch */
 	int32_t ch_spill_at;       /* ch_spill() when ch grows past this (0: CH_SPILL) */
+	uint64_t ch_win_ns;        /* how far ahead a refill reaches (0: not yet set) */
 	uint64_t *selt;            /* completion times, for ch_refill() and ch_spill() */
 	int32_t selt_cap;
 	uint64_t ch_seq;           /* completions scheduled so far: the tie-break */
@@ -360,6 +364,7 @@ void flow_net_free(flow_net *net)
 	free(net->cold);
 	free(net->warm);
 	free(net->cpos);
+	free(net->far_ns);
 	free(net->path);
 	free(net->free_ids);
 	free(net->t);
@@ -464,9 +469,9 @@ static void want_solve(flow_net *net)
  * others stay in their flow's warm record (cpos -2), which the solve that re-rates
  * the flow has at hand: on a busy fabric most re-rated flows end far off, and such
  * a re-rating writes two words instead of moving a heap entry. When ch runs dry,
- * ch_refill() moves the CH_KEEP earliest far completions (and any tied with the
- * last) into the heap; when the heap grows past CH_SPILL, ch_spill() sends all but
- * its CH_KEEP earliest far off. Every far completion is at or after ch_until_ns and
+ * ch_refill() moves the far completions of the next while (a window that adapts
+ * so that about CH_KEEP come in) into the heap; when the heap grows past CH_SPILL,
+ * ch_spill() sends all but its CH_KEEP earliest far off. Every far completion is at or after ch_until_ns and
  * every one in ch before it, so ch's root is the earliest of all, and completions
  * come in the heap's (time, order scheduled) order as if all were in it. */
 #define CH_KEEP 256
@@ -569,25 +574,50 @@ static uint64_t select_kth(uint64_t *a, int32_t n, int32_t k)
 	return a[k];
 }
 
-/* If ch is empty, moves into it the CH_KEEP earliest far completions and any tied
- * with the last of them (in flow id order), and moves ch_until_ns past them. Walks
- * every flow slot: amortised over the CH_KEEP completions it takes in. */
+/* Moves into ch, which is empty, the far completions up to `hi`; returns how many,
+ * and writes the earliest of those left to *rest. */
+static int32_t ch_take(flow_net *net, uint64_t hi, uint64_t *rest)
+{
+	int32_t moved = 0;
+	uint64_t m = UINT64_MAX;
+	for (int32_t f = 0; f < net->n_slots; f++) {
+		uint64_t t = net->far_ns[f];
+		if (t > hi) {
+			m = t < m ? t : m;
+			continue;
+		}
+		if (net->cpos[f] != -2)
+			continue;      /* not far off (far_ns is UINT64_MAX, as hi) */
+		net->cpos[f] = -1;
+		net->far_ns[f] = UINT64_MAX;
+		ch_insert(net, (done_node){ t, net->warm[f].done_seq, f });
+		moved++;
+	}
+	net->n_far -= moved;
+	*rest = m;
+	return moved;
+}
+
+/* If ch is empty, moves into it the far completions within ch_win_ns of now (or,
+ * if there are none, of the earliest) and moves ch_until_ns past them; the window
+ * doubles while a refill takes in fewer than CH_KEEP / 2 and halves while it takes
+ * in more than CH_KEEP * 2. Walks every flow slot, once as a rule: amortised over
+ * the completions it takes in. */
 static __attribute__((noinline)) void ch_refill_far(flow_net *net)
 {
-	net->selt = grow_to(net->selt, &net->selt_cap, net->n_far, sizeof *net->selt);
-	int32_t n = 0;
-	for (int32_t f = 0; f < net->n_slots; f++)
-		if (net->cpos[f] == -2)
-			net->selt[n++] = net->warm[f].done_ns;
-	uint64_t hi = select_kth(net->selt, n, (n < CH_KEEP ? n : CH_KEEP) - 1);
-	for (int32_t f = 0; f < net->n_slots; f++) {
-		if (net->cpos[f] != -2 || net->warm[f].done_ns > hi)
-			continue;
-		net->cpos[f] = -1;
-		net->n_far--;
-		ch_insert(net, (done_node){ net->warm[f].done_ns, net->warm[f].done_seq, f });
+	uint64_t w = net->ch_win_ns ? net->ch_win_ns : 65536, now = sim_now(net->s), m;
+	uint64_t hi = now > UINT64_MAX - w ? UINT64_MAX : now + w;
+	int32_t moved = ch_take(net, hi, &m);
+	if (moved == 0) {
+		hi = m > UINT64_MAX - w ? UINT64_MAX : m + w;
+		moved = ch_take(net, hi, &m);
 	}
 	net->ch_until_ns = hi == UINT64_MAX ? UINT64_MAX : hi + 1;
+	if (moved < CH_KEEP / 2 && w <= UINT64_MAX / 2)
+		w *= 2;
+	else if (moved > CH_KEEP * 2 && w > 1)
+		w /= 2;
+	net->ch_win_ns = w;
 }
 
 static inline void ch_refill(flow_net *net)
@@ -620,7 +650,7 @@ static __attribute__((noinline)) void ch_spill(flow_net *net)
 			net->cpos[x.flow] = m++;
 		} else {
 			net->cpos[x.flow] = -2;
-			net->warm[x.flow].done_ns = x.t_ns;
+			net->far_ns[x.flow] = x.t_ns;
 			net->warm[x.flow].done_seq = x.seq;
 			net->n_far++;
 		}
@@ -666,8 +696,10 @@ static void schedule_done(flow_net *net, int32_t f)
 			else
 				ch_down(net, i);
 		} else {
-			if (i == -2)
+			if (i == -2) {
 				net->n_far--;
+				net->far_ns[f] = UINT64_MAX;
+			}
 			ch_insert(net, x);
 			if (net->n_ch > (net->ch_spill_at ? net->ch_spill_at : CH_SPILL))
 				ch_spill(net);
@@ -678,7 +710,7 @@ static void schedule_done(flow_net *net, int32_t f)
 		if (i != -2)
 			net->n_far++;
 		net->cpos[f] = -2;
-		net->warm[f].done_ns = x.t_ns;
+		net->far_ns[f] = x.t_ns;
 		net->warm[f].done_seq = x.seq;
 	}
 	ch_arm(net);
@@ -716,6 +748,8 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 			cap = net->slots_cap;
 			GROW(net->cpos, cap, need);
 			cap = net->slots_cap;
+			GROW(net->far_ns, cap, need);
+			cap = net->slots_cap;
 			GROW(net->free_ids, cap, need);
 			cap = net->slots_cap;
 			net->path = grow_to(net->path, &cap, need,
@@ -725,6 +759,7 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 		f = net->n_slots++;
 		net->hot[f].mark = 0;
 		net->cpos[f] = -1;
+		net->far_ns[f] = UINT64_MAX;
 	}
 	flow_hot *h = &net->hot[f];
 	flow_cold *c = &net->cold[f];
@@ -2031,7 +2066,7 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 		lists;
 	out->flow_bytes = (size_t)net->slots_cap * (sizeof(flow_hot) + sizeof(flow_cold) +
 		sizeof(flow_warm) +
-		FLOW_MAX_HOPS * sizeof(flow_hop) + 2 * sizeof(int32_t));
+		FLOW_MAX_HOPS * sizeof(flow_hop) + 2 * sizeof(int32_t) + sizeof(uint64_t));
 	out->scratch_bytes = (size_t)net->t_cap * (sizeof *net->t + sizeof *net->t2 +
 						     sizeof *net->hpos) +
 		(size_t)net->fresh_cap * sizeof *net->fresh +
