@@ -7,8 +7,8 @@
  * link's `load` is the sum of its flows' rates as of the last solve that touched it.
  * Completions come in (time, order scheduled) order from the network's own queue:
  * the earliest few hundred in a heap, where a re-rated flow's entry moves in place,
- * the rest in their flows' records, where a re-rating just rewrites them, until the
- * heap runs dry; the engine holds one event for the earliest (a stale one, left when
+ * the rest in per-flow slots, where a re-rating just rewrites them, until the heap
+ * runs dry; the engine holds one event for the earliest (a stale one, left when
  * an earlier completion arrived, finds nothing).
  *
  * How a solve stays local. The changed links D (flows started or ended there) seed a
@@ -466,9 +466,10 @@ static void want_solve(flow_net *net)
 
 /* ---- the completions ----------------------------------------------------------
  * Those before ch_until_ns wait in a 4-ary heap (ch, indexed by net->cpos); the
- * others stay in their flow's warm record (cpos -2), which the solve that re-rates
- * the flow has at hand: on a busy fabric most re-rated flows end far off, and such
- * a re-rating writes two words instead of moving a heap entry. When ch runs dry,
+ * others (cpos -2) keep their time in net->far_ns and their rank in the flow's warm
+ * record, which the solve that re-rates the flow has at hand: on a busy fabric most
+ * re-rated flows end far off, and such a re-rating writes two words instead of
+ * moving a heap entry. When ch runs dry,
  * ch_refill() moves the far completions of the next while (a window that adapts
  * so that about CH_KEEP come in) into the heap; when the heap grows past CH_SPILL,
  * ch_spill() sends all but its CH_KEEP earliest far off. Every far completion is at or after ch_until_ns and
