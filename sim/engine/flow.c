@@ -469,12 +469,12 @@ static void want_solve(flow_net *net)
  * others (cpos -2) keep their time in net->far_ns and their rank in the flow's warm
  * record, which the solve that re-rates the flow has at hand: on a busy fabric most
  * re-rated flows end far off, and such a re-rating writes two words instead of
- * moving a heap entry. When ch runs dry,
- * ch_refill() moves the far completions of the next while (a window that adapts
- * so that about CH_KEEP come in) into the heap; when the heap grows past CH_SPILL,
- * ch_spill() sends all but its CH_KEEP earliest far off. Every far completion is at or after ch_until_ns and
- * every one in ch before it, so ch's root is the earliest of all, and completions
- * come in the heap's (time, order scheduled) order as if all were in it. */
+ * moving a heap entry. When ch runs dry, ch_refill() moves the far completions of
+ * the next while (a window that adapts so that about CH_KEEP come in) into the
+ * heap; when the heap grows past CH_SPILL, ch_spill() sends all but its CH_KEEP
+ * earliest far off. Every far completion is at or after ch_until_ns and every one
+ * in ch before it, so ch's root is the earliest of all, and completions come in the
+ * heap's (time, order scheduled) order as if all were in it. */
 #define CH_KEEP 256
 #define CH_SPILL 4096
 
