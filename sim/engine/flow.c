@@ -5,9 +5,11 @@
  * flows as they were at the last solve, and each flow on a link knows its bottleneck
  * (`bott`: the link it was frozen at, FLOW_BOTT_CAP if frozen at its own cap). A
  * link's `load` is the sum of its flows' rates as of the last solve that touched it.
- * Completions wait in the network's own heap, keyed by (time, order scheduled), a
- * re-rated flow's entry moving in place; the engine holds one event for the
- * earliest (a stale one, left when an earlier completion arrived, finds nothing).
+ * Completions come in (time, order scheduled) order from the network's own queue:
+ * the earliest few hundred in a heap, where a re-rated flow's entry moves in place,
+ * the rest in per-flow slots, where a re-rating just rewrites them, until the heap
+ * runs dry; the engine holds one event for the earliest (a stale one, left when
+ * an earlier completion arrived, finds nothing).
  *
  * How a solve stays local. The changed links D (flows started or ended there) seed a
  * set R: the new flows and the flows bottlenecked on a D link. A round re-solves R by
@@ -48,12 +50,16 @@
  * hops get dense per-round arrays, so the fill works on arrays the size of what it
  * solves rather than on every link of the fabric. The fill leaves out of its heap
  * the one-flow links that can never bind before another binding of their flow
- * (dominated()): on a large fabric most NIC links carry one flow. */
+ * (dominated()): on a large fabric most NIC links carry one flow. Links whose share
+ * is at least twice the least one wait outside the heap, unordered, until the level
+ * comes near (lh_settle()): in a local solve most of R's links have slack left by
+ * their fixed flows and never bind, so they cost no heap moves. */
 #include "sim/engine/flow.h"
 
 #include "sim/engine/pool.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,10 +130,13 @@ typedef struct {
 	double bmin_scan_Bps;      /* min rate of fixed flows with bott here (if bscanned) */
 	int32_t nb_r;              /* R's flows whose old bott is this link (counted
 	                            * when measure() checks the round) */
-	int32_t scanned, bscanned;
+	int16_t scanned, bscanned;
 	uint32_t eager;            /* its bottlenecked flows were offered to R this
 	                            * round (when equal to the epoch) */
+	int32_t nb;                /* the link's nb when it joined L (nb changes only
+	                            * after the fill) */
 } link_tab2;
+_Static_assert(sizeof(link_tab2) == 32, "two link table tails fill a cache line");
 
 /* The per-flow fields the solver reads, packed into one 24-byte record. */
 typedef struct {
@@ -152,6 +161,7 @@ typedef struct {
 	int16_t hops;
 	int16_t capped;            /* it has a rate cap (cold.cap_Bps) */
 	int32_t pad;
+	double old_Bps;            /* its rate when it joined R */
 } r_flow;
 
 /* Hop j of R's flow i (at i * FLOW_MAX_HOPS + j in net->rh). */
@@ -160,18 +170,25 @@ typedef struct {
 	int32_t next;              /* next hop of R on the link, -1 at the end */
 } r_hop;
 
+/* What a flow's re-rating reads and writes. */
 typedef struct {
 	double left_bytes;         /* as of t_ns */
-	double cap_Bps;
 	uint64_t t_ns;
+	double old_Bps;            /* its rate before the solve running, if in S */
+	uint64_t done_seq;         /* its completion's rank while it waits far off (cpos
+	                            * -2; its time is in net->far_ns) */
+	uint32_t smark;            /* in S (touched by the solve running) when equal to
+	                            * net->sepoch */
+	int32_t pad;
+} flow_warm;
+_Static_assert(sizeof(flow_warm) == 40, "a flow's warm record is 40 bytes");
+
+typedef struct {
+	double cap_Bps;
 	uint64_t lat_ns;
 	sim_handler done;
 	void *arg;
 	uint64_t data;
-	int32_t cpos;              /* index in net->ch, -1 if not there */
-	uint32_t smark;            /* in S (touched by the solve running) when equal to
-	                            * net->sepoch */
-	double old_Bps;            /* its rate before the solve running, if in S */
 } flow_cold;
 
 /* A flow's completion: at t_ns, ties broken by the order of scheduling. */
@@ -205,6 +222,14 @@ struct flow_net {
 
 	flow_hot *hot;
 	flow_cold *cold;
+	flow_warm *warm;           /* per flow, 64-byte aligned */
+	int32_t *cpos;             /* per flow: its index in ch, -2 if its completion
+	                            * waits far off, -1 if it has none (apart from the
+	                            * other records: every level a completion moves in
+	                            * ch writes one) */
+	uint64_t *far_ns;          /* per flow: the time of its completion if it waits
+	                            * far off, else UINT64_MAX (a dense array, which a
+	                            * refill streams through) */
 	flow_hop *path;            /* FLOW_MAX_HOPS per flow */
 	int32_t n_slots, slots_cap;
 	int32_t *free_ids;
@@ -215,7 +240,8 @@ struct flow_net {
 	 * during one; emptied when a solve ends. */
 	link_tab *t;
 	link_tab2 *t2;             /* parallel to t */
-	int32_t *hpos;             /* parallel to t: index in lh, -1 if not there */
+	int32_t *hpos;             /* parallel to t: index in lh, -2 - index in lo if
+	                            * there, -1 if in neither */
 	int32_t n_t, t_cap;
 	int32_t n_dirty;
 	int32_t *fresh;            /* flows started since the last solve */
@@ -237,13 +263,25 @@ struct flow_net {
 	int32_t n_l, l_cap;
 	heap_node *heap;           /* fill: the capped flows of R, by cap */
 	int32_t n_heap, heap_cap;
-	done_node *ch;             /* completions of the active flows, earliest first */
+	done_node *ch;             /* the completions before ch_until_ns, a heap,
+	                            * earliest first */
 	int32_t n_ch, ch_cap;
+	int32_t n_far;             /* flows whose completion waits in their warm record
+	                            * (at or after ch_until_ns) */
+	uint64_t ch_until_ns;      /* UINT64_MAX: every completion is in ch */
+	int32_t ch_spill_at;       /* ch_spill() when ch grows past this (0: CH_SPILL) */
+	uint64_t ch_win_ns;        /* how far ahead a refill reaches (0: not yet set) */
+	uint64_t *selt;            /* completion times, for ch_refill() and ch_spill() */
+	int32_t selt_cap;
 	uint64_t ch_seq;           /* completions scheduled so far: the tie-break */
 	uint64_t ev_t;             /* time of the earliest engine event pending for ch
 	                            * (UINT64_MAX if none) */
 	heap_node *lh;             /* fill: L's links, by share (indexed by hpos) */
 	int32_t n_lh, lh_cap;
+	int32_t *lo;               /* fill: L's links whose share is at least lo_min,
+	                            * out of lh's order (net->t entries) */
+	int32_t n_lo, lo_cap;
+	double lo_min_Bps;
 	uint32_t sepoch;           /* solve number, for the S marks */
 	int32_t *sf;               /* S: flows whose rate the solve running may change */
 	int32_t n_sf, sf_cap;
@@ -310,6 +348,7 @@ flow_net *flow_net_new(sim *s)
 	memset(net, 0, sizeof *net);
 	net->s = s;
 	net->ev_t = UINT64_MAX;
+	net->ch_until_ns = UINT64_MAX;
 	return net;
 }
 
@@ -323,6 +362,9 @@ void flow_net_free(flow_net *net)
 	free(net->tidx);
 	free(net->hot);
 	free(net->cold);
+	free(net->warm);
+	free(net->cpos);
+	free(net->far_ns);
 	free(net->path);
 	free(net->free_ids);
 	free(net->t);
@@ -335,7 +377,9 @@ void flow_net_free(flow_net *net)
 	free(net->l);
 	free(net->heap);
 	free(net->lh);
+	free(net->lo);
 	free(net->ch);
+	free(net->selt);
 	free(net->bits);
 	free(net->sf);
 	free(net->cand);
@@ -420,7 +464,19 @@ static void want_solve(flow_net *net)
 	sim_at(net->s, sim_now(net->s), flow_solve_ev, net, 0);
 }
 
-/* ---- the completion heap (4-ary, indexed by flow_cold.cpos) -------------------- */
+/* ---- the completions ----------------------------------------------------------
+ * Those before ch_until_ns wait in a 4-ary heap (ch, indexed by net->cpos); the
+ * others (cpos -2) keep their time in net->far_ns and their rank in the flow's warm
+ * record, which the solve that re-rates the flow has at hand: on a busy fabric most
+ * re-rated flows end far off, and such a re-rating writes two words instead of
+ * moving a heap entry. When ch runs dry, ch_refill() moves the far completions of
+ * the next while (a window that adapts so that about CH_KEEP come in) into the
+ * heap; when the heap grows past CH_SPILL, ch_spill() sends all but its CH_KEEP
+ * earliest far off. Every far completion is at or after ch_until_ns and every one
+ * in ch before it, so ch's root is the earliest of all, and completions come in the
+ * heap's (time, order scheduled) order as if all were in it. */
+#define CH_KEEP 256
+#define CH_SPILL 4096
 
 static int ch_less(const done_node *a, const done_node *b)
 {
@@ -430,7 +486,7 @@ static int ch_less(const done_node *a, const done_node *b)
 static void ch_set(flow_net *net, int32_t i, done_node x)
 {
 	net->ch[i] = x;
-	net->cold[x.flow].cpos = i;
+	net->cpos[x.flow] = i;
 }
 
 static void ch_up(flow_net *net, int32_t i)
@@ -470,7 +526,7 @@ static void ch_down(flow_net *net, int32_t i)
 /* Removes entry i, marking its flow as not in the heap. */
 static void ch_remove(flow_net *net, int32_t i)
 {
-	net->cold[net->ch[i].flow].cpos = -1;
+	net->cpos[net->ch[i].flow] = -1;
 	if (--net->n_ch == i)
 		return;
 	done_node last = net->ch[net->n_ch];
@@ -482,9 +538,134 @@ static void ch_remove(flow_net *net, int32_t i)
 		ch_down(net, i);
 }
 
-/* Makes sure an engine event is pending at or before the earliest completion. */
-static void ch_arm(flow_net *net)
+/* Puts completion x, of a flow with none in ch, in ch. */
+static void ch_insert(flow_net *net, done_node x)
 {
+	GROW(net->ch, net->ch_cap, net->n_ch + 1);
+	int32_t i = net->n_ch++;
+	net->ch[i] = x;
+	ch_up(net, i);
+}
+
+/* The k-th smallest (from 0) of a[0 .. n), k < n; reorders a. */
+static uint64_t select_kth(uint64_t *a, int32_t n, int32_t k)
+{
+	int32_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		uint64_t x = a[lo + (hi - lo) / 2];
+		int32_t i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] < x)
+				i++;
+			while (a[j] > x)
+				j--;
+			if (i <= j) {
+				uint64_t t = a[i];
+				a[i++] = a[j];
+				a[j--] = t;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return a[k];
+	}
+	return a[k];
+}
+
+/* Moves into ch, which is empty, the far completions up to `hi`; returns how many,
+ * and writes the earliest of those left to *rest. */
+static int32_t ch_take(flow_net *net, uint64_t hi, uint64_t *rest)
+{
+	int32_t moved = 0;
+	uint64_t m = UINT64_MAX;
+	for (int32_t f = 0; f < net->n_slots; f++) {
+		uint64_t t = net->far_ns[f];
+		if (t > hi) {
+			m = t < m ? t : m;
+			continue;
+		}
+		if (net->cpos[f] != -2)
+			continue;      /* not far off (far_ns is UINT64_MAX, as hi) */
+		net->cpos[f] = -1;
+		net->far_ns[f] = UINT64_MAX;
+		ch_insert(net, (done_node){ t, net->warm[f].done_seq, f });
+		moved++;
+	}
+	net->n_far -= moved;
+	*rest = m;
+	return moved;
+}
+
+/* If ch is empty, moves into it the far completions within ch_win_ns of now (or,
+ * if there are none, of the earliest) and moves ch_until_ns past them; the window
+ * doubles while a refill takes in fewer than CH_KEEP / 2 and halves while it takes
+ * in more than CH_KEEP * 2. Walks every flow slot, once as a rule: amortised over
+ * the completions it takes in. */
+static __attribute__((noinline)) void ch_refill_far(flow_net *net)
+{
+	uint64_t w = net->ch_win_ns ? net->ch_win_ns : 65536, now = sim_now(net->s), m;
+	uint64_t hi = now > UINT64_MAX - w ? UINT64_MAX : now + w;
+	int32_t moved = ch_take(net, hi, &m);
+	if (moved == 0) {
+		hi = m > UINT64_MAX - w ? UINT64_MAX : m + w;
+		moved = ch_take(net, hi, &m);
+	}
+	net->ch_until_ns = hi == UINT64_MAX ? UINT64_MAX : hi + 1;
+	if (moved < CH_KEEP / 2 && w <= UINT64_MAX / 2)
+		w *= 2;
+	else if (moved > CH_KEEP * 2 && w > 1)
+		w /= 2;
+	net->ch_win_ns = w;
+}
+
+static inline void ch_refill(flow_net *net)
+{
+	if (net->n_ch == 0 && net->n_far > 0)
+		ch_refill_far(net);
+}
+
+/* Sends all but the CH_KEEP earliest completions of ch (and any tied with the last
+ * of them) far off, lowering ch_until_ns to just past them, and rebuilds the heap. */
+static __attribute__((noinline)) void ch_spill(flow_net *net)
+{
+	int32_t n = net->n_ch;
+	net->selt = grow_to(net->selt, &net->selt_cap, n, sizeof *net->selt);
+	for (int32_t i = 0; i < n; i++)
+		net->selt[i] = net->ch[i].t_ns;
+	uint64_t hi = select_kth(net->selt, n, CH_KEEP - 1);
+	if (hi == UINT64_MAX) {
+		/* Nothing before the end of time to keep apart: try again once ch
+		 * has doubled. */
+		net->ch_spill_at = n < INT32_MAX / 2 ? 2 * n : INT32_MAX;
+		return;
+	}
+	net->ch_spill_at = 0;
+	int32_t m = 0;
+	for (int32_t i = 0; i < n; i++) {
+		done_node x = net->ch[i];
+		if (x.t_ns <= hi) {
+			net->ch[m] = x;
+			net->cpos[x.flow] = m++;
+		} else {
+			net->cpos[x.flow] = -2;
+			net->far_ns[x.flow] = x.t_ns;
+			net->warm[x.flow].done_seq = x.seq;
+			net->n_far++;
+		}
+	}
+	net->n_ch = m;
+	net->ch_until_ns = hi + 1;
+	for (int32_t i = (m - 2) / 4; i >= 0 && m > 1; i--)
+		ch_down(net, i);
+}
+
+/* Makes sure an engine event is pending at or before the earliest completion. */
+static inline __attribute__((always_inline)) void ch_arm(flow_net *net)
+{
+	ch_refill(net);
 	if (net->n_ch > 0 && net->ch[0].t_ns < net->ev_t) {
 		net->ev_t = net->ch[0].t_ns;
 		sim_at(net->s, net->ev_t, flow_done_ev, net, net->ev_t);
@@ -495,25 +676,43 @@ static void ch_arm(flow_net *net)
  * had (it then ranks as scheduled last among completions at the same time). */
 static void schedule_done(flow_net *net, int32_t f)
 {
-	flow_cold *c = &net->cold[f];
-	double ns = c->left_bytes * 1e9 / net->hot[f].rate_Bps;
+	double ns = net->warm[f].left_bytes * 1e9 / net->hot[f].rate_Bps;
 	uint64_t now = sim_now(net->s);
-	uint64_t dt = ns < 1.8e19 ? (uint64_t)llround(ns) : UINT64_MAX;
+	uint64_t dt = UINT64_MAX;
+	if (ns < 1.8e19) {
+		/* llround() of ns >= 0: exact, as ns - trunc(ns) is */
+		dt = (uint64_t)ns;
+		dt += ns - (double)dt >= 0.5;
+	}
 	if (dt > UINT64_MAX - now)
 		dt = UINT64_MAX - now;
 	done_node x = { now + dt, net->ch_seq++, f };
-	if (c->cpos < 0) {
-		GROW(net->ch, net->ch_cap, net->n_ch + 1);
-		c->cpos = net->n_ch++;
-		net->ch[c->cpos] = x;
-		ch_up(net, c->cpos);
+	int32_t i = net->cpos[f];
+	if (x.t_ns < net->ch_until_ns || net->ch_until_ns == UINT64_MAX) {   /* in ch */
+		if (i >= 0) {
+			int up = ch_less(&x, &net->ch[i]);
+			net->ch[i] = x;
+			if (up)
+				ch_up(net, i);
+			else
+				ch_down(net, i);
+		} else {
+			if (i == -2) {
+				net->n_far--;
+				net->far_ns[f] = UINT64_MAX;
+			}
+			ch_insert(net, x);
+			if (net->n_ch > (net->ch_spill_at ? net->ch_spill_at : CH_SPILL))
+				ch_spill(net);
+		}
 	} else {
-		int up = ch_less(&x, &net->ch[c->cpos]);
-		net->ch[c->cpos] = x;
-		if (up)
-			ch_up(net, c->cpos);
-		else
-			ch_down(net, c->cpos);
+		if (i >= 0)
+			ch_remove(net, i);
+		if (i != -2)
+			net->n_far++;
+		net->cpos[f] = -2;
+		net->far_ns[f] = x.t_ns;
+		net->warm[f].done_seq = x.seq;
 	}
 	ch_arm(net);
 }
@@ -546,6 +745,12 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 			cap = net->slots_cap;
 			GROW(net->cold, cap, need);
 			cap = net->slots_cap;
+			net->warm = grow_lines(net->warm, &cap, need, sizeof *net->warm);
+			cap = net->slots_cap;
+			GROW(net->cpos, cap, need);
+			cap = net->slots_cap;
+			GROW(net->far_ns, cap, need);
+			cap = net->slots_cap;
 			GROW(net->free_ids, cap, need);
 			cap = net->slots_cap;
 			net->path = grow_to(net->path, &cap, need,
@@ -554,25 +759,27 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 		}
 		f = net->n_slots++;
 		net->hot[f].mark = 0;
-		net->cold[f].cpos = -1;
+		net->cpos[f] = -1;
+		net->far_ns[f] = UINT64_MAX;
 	}
 	flow_hot *h = &net->hot[f];
 	flow_cold *c = &net->cold[f];
+	flow_warm *w = &net->warm[f];
 	h->rate_Bps = 0;
 	h->bott = FLOW_BOTT_NONE;
 	h->ridx = -1;
 	h->hops = (int16_t)hops;
 	h->active = (int16_t)(FLOW_ACTIVE | (cap_Bps > 0 ? FLOW_CAPPED : 0));
-	c->left_bytes = bytes;
+	w->left_bytes = bytes;
+	w->t_ns = sim_now(net->s);
+	w->smark = 0;
+	w->old_Bps = 0;
 	c->cap_Bps = cap_Bps;
-	c->t_ns = sim_now(net->s);
 	c->done = done;
 	c->arg = arg;
 	c->data = data;
 	c->lat_ns = 0;
-	c->smark = 0;
-	c->old_Bps = 0;
-	c->cpos = -1;
+	net->cpos[f] = -1;
 	flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
 	for (int i = 0; i < hops; i++) {
 		flow_link *k = &net->links[path[i]];
@@ -630,7 +837,7 @@ static void flow_end(flow_net *net, int32_t f)
 		want_solve(net);
 	h->active = 0;
 	h->rate_Bps = 0;
-	c->left_bytes = 0;
+	net->warm[f].left_bytes = 0;
 	net->free_ids[net->n_free++] = f;
 	net->n_active--;
 	net->st.finished++;
@@ -654,7 +861,10 @@ static void flow_done_ev(sim *s, void *arg, uint64_t data)
 	uint64_t now = sim_now(s);
 	if (data == net->ev_t)
 		net->ev_t = UINT64_MAX;
-	while (net->n_ch > 0 && net->ch[0].t_ns <= now) {
+	for (;;) {
+		ch_refill(net);
+		if (net->n_ch == 0 || net->ch[0].t_ns > now)
+			break;
 		int32_t f = net->ch[0].flow;
 		ch_remove(net, 0);
 		flow_end(net, f);
@@ -790,19 +1000,50 @@ static void lh_down(flow_net *net, int32_t i)
 	lh_set(net, i, x);
 }
 
-/* Puts link table entry x in the heap with key `key`, or lowers its key to `key`
- * if it is there with a higher one. */
+/* Puts link table entry x, in neither lh nor lo, in the heap with key `key`. */
+static void lh_insert(flow_net *net, int32_t x, double key)
+{
+	GROW(net->lh, net->lh_cap, net->n_lh + 1);
+	int32_t i = net->n_lh++;
+	net->lh[i] = (heap_node){ key, net->t[x].id, x };
+	lh_up(net, i);
+}
+
+/* Appends link table entry x, in neither lh nor lo, to lo. */
+static void lo_add(flow_net *net, int32_t x)
+{
+	GROW(net->lo, net->lo_cap, net->n_lo + 1);
+	net->hpos[x] = -2 - net->n_lo;
+	net->lo[net->n_lo++] = x;
+}
+
+/* Takes link table entry x out of lo, where it is. */
+static void lo_del(flow_net *net, int32_t x)
+{
+	int32_t i = -2 - net->hpos[x];
+	int32_t last = net->lo[--net->n_lo];
+	net->lo[i] = last;
+	net->hpos[last] = -2 - i;
+	net->hpos[x] = -1;
+}
+
+/* Puts link table entry x among the links waiting to fill with key `key` (in lo if
+ * it is no less than lo_min_Bps), or lowers its key to `key` if it is there with a
+ * higher one (moving it from lo to the heap when it drops below lo_min_Bps). */
 static void lh_offer(flow_net *net, int32_t x, double key)
 {
 	int32_t i = net->hpos[x];
-	if (i < 0) {
-		GROW(net->lh, net->lh_cap, net->n_lh + 1);
-		i = net->n_lh++;
-		net->lh[i] = (heap_node){ key, net->t[x].id, x };
-		lh_up(net, i);
-	} else if (key < net->lh[i].key) {
-		net->lh[i].key = key;
-		lh_up(net, i);
+	if (i >= 0) {
+		if (key < net->lh[i].key) {
+			net->lh[i].key = key;
+			lh_up(net, i);
+		}
+	} else if (key < net->lo_min_Bps) {
+		if (i <= -2)
+			lo_del(net, x);
+		lh_insert(net, x, key);
+	} else if (i == -1) {
+		lo_add(net, x);
 	}
 }
 
@@ -858,41 +1099,74 @@ static double share_of(const link_tab *k)
 	return (k->rem_Bps > 0 ? k->rem_Bps : 0) / k->nr;
 }
 
+/* Makes the heap's root the link of least (key, id) of lh and lo together (none if
+ * both are empty). The links in lo have keys (lower bounds of their shares, which
+ * only rise) of at least lo_min_Bps, so while the root's key is below it, the root
+ * is that link; otherwise lo_min_Bps doubles past the least of the root's key and
+ * lo's shares, and the links of lo below it move into the heap, keyed by their
+ * shares. Links that never come near the level of the fill (most of a local
+ * solve's, whose fixed flows leave them slack) never enter the heap. */
+static void lh_settle(flow_net *net)
+{
+	if (net->n_lo == 0 || (net->n_lh > 0 && net->lh[0].key < net->lo_min_Bps))
+		return;
+	double m = net->n_lh > 0 ? net->lh[0].key : (double)INFINITY;
+	for (int32_t a = 0; a < net->n_lo; a++) {
+		double sh = share_of(&net->t[net->lo[a]]);
+		if (sh < m)
+			m = sh;
+	}
+	net->lo_min_Bps = 2 * m > DBL_MIN ? 2 * m : DBL_MIN;
+	int32_t n = 0;
+	for (int32_t a = 0; a < net->n_lo; a++) {
+		int32_t x = net->lo[a];
+		double sh = share_of(&net->t[x]);
+		if (sh < net->lo_min_Bps) {
+			net->hpos[x] = -1;
+			lh_insert(net, x, sh);
+		} else {
+			net->hpos[x] = -2 - n;
+			net->lo[n++] = x;
+		}
+	}
+	net->n_lo = n;
+}
+
 /* Opens link li's membership of L unless it has it this round (no flow of R on it
  * yet, all its flows fixed); returns its link table entry, and writes to *opened
  * whether it opened it now. */
-static int32_t t_open(flow_net *net, int32_t li, int *opened)
+/* t_open() of link li, known not to be in L this round. */
+static int32_t t_join(flow_net *net, int32_t li)
 {
 	int32_t x = net->tidx[li];
-	if (x >= 0 && x < net->n_t && net->t[x].id == li) {
-		if (net->t[x].epoch == net->epoch) {
-			*opened = 0;
-			return x;
-		}
-	} else {
-		x = t_add(net, li);
+	if (!(x >= 0 && x < net->n_t && net->t[x].id == li)) {
+		if (net->n_t == net->t_cap)
+			t_add(net, li);   /* grows the table */
+		else
+			net->n_t++;
+		x = net->n_t - 1;
+		net->tidx[li] = x;
 	}
-	*opened = 1;
-	link_tab *k = &net->t[x];
 	const flow_link *lk = &net->links[li];
-	k->epoch = net->epoch;
-	k->rem_Bps = lk->cap_Bps;  /* less the fixed load once R is in */
-	k->fixed_Bps = lk->sum_Bps;
-	k->nfix = lk->n;
-	k->nr = 0;
-	k->rhead = -1;
-	k->acc_Bps = 0;
-	k->mx_Bps = 0;
-	k->bcnt = 0;
-	k->bmin_new_Bps = INFINITY;
-	link_tab2 *k2 = &net->t2[x];
-	k2->nb_r = 0;
-	k2->scanned = 0;
-	k2->bscanned = 0;
-	k2->eager = 0;
+	/* rem is the capacity, less the fixed load once R is in. */
+	net->t[x] = (link_tab){ .id = li, .epoch = net->epoch, .rem_Bps = lk->cap_Bps,
+				.fixed_Bps = lk->sum_Bps, .nfix = lk->n, .rhead = -1,
+				.bmin_new_Bps = INFINITY };
+	net->t2[x] = (link_tab2){ .nb = lk->nb };
 	net->hpos[x] = -1;
 	l_push(net, x);
 	return x;
+}
+
+static int32_t t_open(flow_net *net, int32_t li, int *opened)
+{
+	int32_t x = net->tidx[li];
+	if (x >= 0 && x < net->n_t && net->t[x].id == li && net->t[x].epoch == net->epoch) {
+		*opened = 0;
+		return x;
+	}
+	*opened = 1;
+	return t_join(net, li);
 }
 
 /* How r_link() finds a flow's links. */
@@ -905,55 +1179,61 @@ enum { R_LINK, R_UNFIXED, R_ALL };
  * no fixed flow already. rf and rh must have room for it. */
 static void r_link(flow_net *net, int32_t i, int mode)
 {
-	uint32_t e = net->epoch;
-	int32_t f = net->r[i];
+	const uint32_t e = net->epoch;
+	const int32_t f = net->r[i];
 	flow_hot *h = &net->hot[f];
 	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
-	r_flow *q = &net->rf[i];
 	r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
-	double rate = h->rate_Bps;
+	/* Read once: the stores below could alias them for all the compiler knows. */
+	const double rate = h->rate_Bps;
+	const int hops = h->hops;
+	const int32_t bott = h->bott;
+	const int32_t n_t = net->n_t;
+	int32_t old_t = -1;
 	h->mark = e;
 	h->ridx = i;
-	q->new_Bps = -1;
-	q->new_bott = FLOW_BOTT_NONE;
-	q->old_t = -1;
-	q->hops = h->hops;
-	q->capped = (int16_t)((h->active & FLOW_CAPPED) != 0);
+	net->rf[i] = (r_flow){ .new_Bps = -1, .new_bott = FLOW_BOTT_NONE,
+			       .hops = (int16_t)hops,
+			       .capped = (int16_t)((h->active & FLOW_CAPPED) != 0),
+			       .old_Bps = rate };
 	if (mode == R_ALL) {
-		for (int j = 0; j < h->hops; j++) {
+		link_tab *t = net->t;
+		for (int j = 0; j < hops; j++) {
 			int32_t x = net->tidx[p[j].link];
-			link_tab *k = &net->t[x];
+			link_tab *k = &t[x];
 			k->nr++;
 			rh[j] = (r_hop){ x, k->rhead };
 			k->rhead = i * FLOW_MAX_HOPS + j;
-			if (p[j].link == h->bott)
-				q->old_t = x;
+			if (p[j].link == bott)
+				old_t = x;
 		}
+		net->rf[i].old_t = old_t;
 		return;
 	}
-	for (int j = 0; j < h->hops; j++) {
+	for (int j = 0; j < hops; j++) {
 		int32_t li = p[j].link;
-		int fresh = 0;
 		int32_t x = net->tidx[li];
+		const link_tab *t = net->t;
 		/* In L already (most hops): t_open() would find it so. */
-		if (!(x >= 0 && x < net->n_t && net->t[x].id == li && net->t[x].epoch == e))
-			x = t_open(net, li, &fresh);
+		int fresh = !(x >= 0 && x < n_t && t[x].id == li && t[x].epoch == e);
+		if (fresh)
+			x = t_join(net, li);      /* may move net->t */
 		link_tab *k = &net->t[x];
 		k->nr++;
 		/* The last flow leaving the fixed set leaves exactly nothing. */
-		k->fixed_Bps = --k->nfix == 0 ? 0 : k->fixed_Bps - rate;
+		double fixed = --k->nfix == 0 ? 0 : k->fixed_Bps - rate;
+		k->fixed_Bps = fixed;
 		rh[j] = (r_hop){ x, k->rhead };
 		k->rhead = i * FLOW_MAX_HOPS + j;
-		if (li == h->bott)
-			q->old_t = x;
+		if (li == bott)
+			old_t = x;
 		if (mode == R_UNFIXED) {
-			if (fresh)
-				k->rem_Bps -= k->fixed_Bps;   /* t_open() gave it cap */
-			else
-				k->rem_Bps += rate;
+			/* t_join() gave rem the capacity */
+			k->rem_Bps = fresh ? k->rem_Bps - fixed : k->rem_Bps + rate;
 			lh_offer(net, x, share_of(k));
 		}
 	}
+	net->rf[i].old_t = old_t;
 }
 
 /* Moves fixed flow g into R while filling: its fixed rate goes back to its links,
@@ -968,11 +1248,19 @@ static void unfix(flow_net *net, int32_t g)
 		heap_push(net, net->cold[g].cap_Bps, -g - 1);
 }
 
+/* unfix() of cand[0 .. nc), in that order. */
+static void unfix_cands(flow_net *net, int32_t nc)
+{
+	for (int32_t c = 0; c < nc; c++)
+		unfix(net, net->cand[c].flow);
+}
+
 /* Freezes flow i of R at `rate`, its bottleneck link `bott` (FLOW_BOTT_CAP for its
  * cap); the caller counts it in its bottleneck's bcnt and bmin_new_Bps. */
 static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 {
 	r_flow *q = &net->rf[i];
+	const int hops = q->hops;
 	q->new_Bps = rate;
 	q->new_bott = bott;
 	net->n_unfrozen--;
@@ -982,18 +1270,24 @@ static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 	if (q->old_t >= 0 && net->checked)
 		net->t2[q->old_t].nb_r++;
 	r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
-	for (int j = 0; j < q->hops; j++) {
+	link_tab *t = net->t;          /* nothing here moves the table */
+	int32_t *hpos = net->hpos;
+	for (int j = 0; j < hops; j++) {
 		int32_t x = rh[j].t;
 		rh[j].t = -1;
-		link_tab *k = &net->t[x];
+		link_tab *k = &t[x];
 		k->rem_Bps -= rate;
 		k->acc_Bps += rate;
 		if (rate > k->mx_Bps)
 			k->mx_Bps = rate;
 		/* A link none of whose flows is left to freeze leaves the heap (most
 		 * entries sit near the leaves, so this is cheaper than a pop). */
-		if (--k->nr == 0 && net->hpos[x] >= 0)
-			lh_remove(net, net->hpos[x]);
+		if (--k->nr == 0 && hpos[x] != -1) {
+			if (hpos[x] >= 0)
+				lh_remove(net, hpos[x]);
+			else
+				lo_del(net, x);
+		}
 	}
 }
 
@@ -1065,12 +1359,21 @@ static void eager_note(flow_net *net, int32_t i, int32_t x)
 	const r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
 	for (int j = 0; j < net->rf[i].hops; j++) {
 		int32_t w = rh[j].t;
-		if (w == x || net->t2[w].eager == net->epoch || net->links[net->t[w].id].nb == 0)
+		if (w == x || net->t2[w].eager == net->epoch || net->t2[w].nb == 0)
 			continue;
 		net->t2[w].eager = net->epoch;
 		GROW(net->eg, net->eg_cap, net->n_eg + 1);
 		net->eg[net->n_eg++] = w;
 	}
+}
+
+/* Fetches the records of the first 16 flows of link lk's list, all at once, ahead
+ * of a walk of the list (which fetches the rest 16 ahead). */
+static void prefetch_hot(const flow_net *net, const flow_link *lk)
+{
+	int32_t n = lk->n < 16 ? lk->n : 16;
+	for (int32_t j = 0; j < n; j++)
+		__builtin_prefetch(&net->hot[lk->list[j].flow]);
 }
 
 /* Moves into R the fixed flows bottlenecked on the links eager_note() noted that
@@ -1088,11 +1391,12 @@ static void eager_pull(flow_net *net, double lim)
 	for (int32_t a = 0; a < net->n_eg; a++) {
 		int32_t wl = net->t[net->eg[a]].id;
 		const flow_link *lw = &net->links[wl];
+		prefetch_hot(net, lw);
 		for (int32_t j = 0; j < lw->n; j++) {
 			int32_t g = lw->list[j].flow;
 			const flow_hot *hg = &net->hot[g];
-			if (j + 4 < lw->n)
-				__builtin_prefetch(&net->hot[lw->list[j + 4].flow]);
+			if (j + 16 < lw->n)
+				__builtin_prefetch(&net->hot[lw->list[j + 16].flow]);
 			if (hg->mark == e || hg->bott != wl || !(hg->rate_Bps > lim))
 				continue;
 			__builtin_prefetch(&net->path[(size_t)g * FLOW_MAX_HOPS]);
@@ -1100,8 +1404,7 @@ static void eager_pull(flow_net *net, double lim)
 			net->cand[nc++] = (cand_node){ hg->rate_Bps, g };
 		}
 	}
-	for (int32_t c = 0; c < nc; c++)
-		unfix(net, net->cand[c].flow);
+	unfix_cands(net, nc);
 	net->st.eager += (uint64_t)nc;
 	net->n_eg = 0;
 }
@@ -1132,6 +1435,8 @@ static void fill(flow_net *net, int checked, int all)
 	net->n_l = 0;
 	net->n_heap = 0;
 	net->n_lh = 0;
+	net->n_lo = 0;
+	net->lo_min_Bps = INFINITY;
 	net->n_unfrozen = net->n_r;
 	net->starved = 0;
 	net->n_eg = 0;
@@ -1163,6 +1468,7 @@ static void fill(flow_net *net, int checked, int all)
 	}
 	GROW(net->lh, net->lh_cap, net->n_l);
 	int32_t n = 0;
+	double least = INFINITY;
 	for (int32_t a = 0; a < net->n_l; a++) {
 		int32_t x = net->l[a];
 		link_tab *k = &net->t[x];
@@ -1171,16 +1477,34 @@ static void fill(flow_net *net, int checked, int all)
 		k->rem_Bps -= k->fixed_Bps;
 		if (k->nr == 0 || (k->nr == 1 && k->nfix == 0 && dominated(net, x)))
 			continue;
-		net->lh[n] = (heap_node){ share_of(k), k->id, x };
+		double key = share_of(k);
+		net->lh[n] = (heap_node){ key, k->id, x };
 		net->hpos[x] = n++;
+		if (key < least)
+			least = key;
 	}
+	/* The links well above the least share wait in lo (see lh_settle()). */
+	net->lo_min_Bps = 2 * least > DBL_MIN ? 2 * least : DBL_MIN;
+	net->n_lo = 0;
+	int32_t m = 0;
+	for (int32_t a = 0; a < n; a++) {
+		if (net->lh[a].key < net->lo_min_Bps) {
+			net->hpos[net->lh[a].t] = m;
+			net->lh[m++] = net->lh[a];
+		} else {
+			net->hpos[net->lh[a].t] = -1;
+			lo_add(net, net->lh[a].t);
+		}
+	}
+	n = m;
 	net->n_lh = n;
 	for (int32_t i = net->n_heap / 2 - 1; i >= 0; i--)
 		heap_sift_down(net->heap, net->n_heap, i);
 	for (int32_t i = (net->n_lh - 2) / 4; i >= 0 && net->n_lh > 1; i--)
 		lh_down(net, i);
 	/* Links left when every flow has frozen fill no further. */
-	while (net->n_unfrozen > 0 && (net->n_lh > 0 || net->n_heap > 0)) {
+	while (net->n_unfrozen > 0 && (net->n_lh > 0 || net->n_lo > 0 || net->n_heap > 0)) {
+		lh_settle(net);
 		if (net->n_heap > 0 && (net->n_lh == 0 || net->heap[0].key <= net->lh[0].key)) {
 			int32_t f = -net->heap[0].id - 1;
 			double cap = net->heap[0].key;
@@ -1213,11 +1537,12 @@ static void fill(flow_net *net, int checked, int all)
 			if (bound > lim) {
 				double mx = 0;
 				int32_t nc = 0;
+				prefetch_hot(net, lk);
 				for (int32_t j = 0; j < lk->n; j++) {
 					int32_t g = lk->list[j].flow;
 					const flow_hot *hg = &net->hot[g];
-					if (j + 4 < lk->n)
-						__builtin_prefetch(&net->hot[lk->list[j + 4].flow]);
+					if (j + 16 < lk->n)
+						__builtin_prefetch(&net->hot[lk->list[j + 16].flow]);
 					if (hg->mark == e)
 						continue;
 					if (hg->rate_Bps > lim) {
@@ -1235,8 +1560,7 @@ static void fill(flow_net *net, int checked, int all)
 					for (int32_t c = np; c < nc; c++)
 						if (net->cand[c].rate_Bps > mx)
 							mx = net->cand[c].rate_Bps;
-					for (int32_t c = 0; c < np; c++)
-						unfix(net, net->cand[c].flow);
+					unfix_cands(net, np);
 				}
 				/* unfix() may have moved the table. */
 				net->t2[x].scanned = 1;
@@ -1253,7 +1577,7 @@ static void fill(flow_net *net, int checked, int all)
 			int32_t i = y / FLOW_MAX_HOPS;
 			y = hy->next;
 			if (hy->t >= 0) {
-				if (checked && share < net->hot[net->r[i]].rate_Bps * (1 - FLOW_TOL))
+				if (checked && share < net->rf[i].old_Bps * (1 - FLOW_TOL))
 					eager_note(net, i, x);
 				freeze(net, i, share, li);
 				frozen++;
@@ -1435,7 +1759,7 @@ static void next_solve(flow_net *net)
 {
 	if (net->sepoch == UINT32_MAX) {
 		for (int32_t i = 0; i < net->n_slots; i++)
-			net->cold[i].smark = 0;
+			net->warm[i].smark = 0;
 		net->sepoch = 0;
 	}
 	net->sepoch++;
@@ -1471,7 +1795,7 @@ static void commit_round(flow_net *net, int32_t n_added, int install)
 	for (int32_t i = 0; i < n; i++) {
 		int32_t f = net->r[i];
 		flow_hot *h = &net->hot[f];
-		flow_cold *c = &net->cold[f];
+		flow_warm *c = &net->warm[f];
 		if (c->smark != net->sepoch) {
 			c->smark = net->sepoch;
 			c->old_Bps = h->rate_Bps;
@@ -1542,7 +1866,7 @@ static void finish_solve(flow_net *net, int sticky, int installed)
 			int32_t f = w * 64 + __builtin_ctzll(b);
 			b &= b - 1;
 			flow_hot *h = &net->hot[f];
-			flow_cold *c = &net->cold[f];
+			flow_warm *c = &net->warm[f];
 			double nr = h->rate_Bps, old = c->old_Bps;
 			if (nr == old)
 				continue;
@@ -1554,6 +1878,8 @@ static void finish_solve(flow_net *net, int sticky, int installed)
 					k->sum_Bps += old - nr;
 					if (old > k->max_ub_Bps)
 						k->max_ub_Bps = old;
+					if (installed)   /* again: its load follows */
+						link_install(k, now);
 				}
 				if (h->bott >= 0 && old < net->links[h->bott].bmin_Bps)
 					net->links[h->bott].bmin_Bps = old;
@@ -1607,12 +1933,16 @@ static void solve_local(flow_net *net)
 			}
 		}
 	}
+	int installed = 0;
 	for (int round = 0;; round++) {
 		fill(net, 1, 0);
 		int32_t added = measure(net, 1);
 		net->st.rounds++;
 		if (added == 0) {
-			commit_round(net, 0, 0);
+			/* A one-round solve's table is D and this L: the links take
+			 * their loads in the same pass. */
+			installed = round == 0;
+			commit_round(net, 0, installed);
 			net->st.solved_flows += (uint64_t)net->n_r;
 			break;
 		}
@@ -1634,7 +1964,7 @@ static void solve_local(flow_net *net)
 		net->n_r = added;
 		next_epoch(net);
 	}
-	finish_solve(net, 1, 0);
+	finish_solve(net, 1, installed);
 }
 
 static void flow_solve_ev(sim *s, void *arg, uint64_t data)
@@ -1680,7 +2010,7 @@ double flow_left_bytes(const flow_net *net, flow_id id)
 {
 	if (id < 0 || id >= net->n_slots || !net->hot[id].active)
 		return 0;
-	const flow_cold *c = &net->cold[id];
+	const flow_warm *c = &net->warm[id];
 	double left = c->left_bytes -
 		net->hot[id].rate_Bps * 1e-9 * (double)(sim_now(net->s) - c->t_ns);
 	return left > 0 ? left : 0;
@@ -1736,7 +2066,8 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 	out->link_bytes = (size_t)net->links_cap * (sizeof(flow_link) + sizeof *net->tidx) +
 		lists;
 	out->flow_bytes = (size_t)net->slots_cap * (sizeof(flow_hot) + sizeof(flow_cold) +
-		FLOW_MAX_HOPS * sizeof(flow_hop) + sizeof(int32_t));
+		sizeof(flow_warm) +
+		FLOW_MAX_HOPS * sizeof(flow_hop) + 2 * sizeof(int32_t) + sizeof(uint64_t));
 	out->scratch_bytes = (size_t)net->t_cap * (sizeof *net->t + sizeof *net->t2 +
 						     sizeof *net->hpos) +
 		(size_t)net->fresh_cap * sizeof *net->fresh +
@@ -1745,7 +2076,9 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 		(size_t)net->rh_cap * FLOW_MAX_HOPS * sizeof *net->rh +
 		(size_t)net->heap_cap * sizeof *net->heap +
 		(size_t)net->ch_cap * sizeof *net->ch +
+		(size_t)net->selt_cap * sizeof *net->selt +
 		(size_t)net->lh_cap * sizeof *net->lh +
+		(size_t)net->lo_cap * sizeof *net->lo +
 		(size_t)net->sf_cap * sizeof *net->sf +
 		(size_t)net->bits_cap * sizeof *net->bits +
 		(size_t)net->cand_cap * sizeof *net->cand +
