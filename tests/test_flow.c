@@ -1188,6 +1188,33 @@ static void test_completion_queue_large(void)
 	sim_free(s);
 }
 
+/* 12,000 completions tied at one time: the heap cannot send any of them far off
+ * (those tied with the last one kept stay), so it must not try again at every
+ * insertion (a quadratic slide a large step once hit); they all run at their time,
+ * in the order started. */
+static void test_completion_ties_spill_rarely(void)
+{
+	static big_log o;
+	sim *s = sim_new(64);
+	flow_net *net = flow_net_new(s);
+	memset(&o, 0, sizeof o);
+	for (int i = 0; i < 12000; i++)
+		T_EQ_INT(flow_start(net, NULL, 0, 4000, 1e9, on_done_big, &o, (uint64_t)i, NULL), 0);
+	flow_stats st;
+	flow_net_stats(net, &st);
+	/* one attempt at 4,097 entries, then one each time the heap doubles */
+	T_CHECKF(st.spills <= 2, "%llu spills for 12,000 tied completions",
+		 (unsigned long long)st.spills);
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(o.n, 12000);
+	int bad = 0;
+	for (int k = 0; k < 12000; k++)
+		bad += o.t[k] != 4000 || o.order[k] != (uint64_t)k;
+	T_CHECKF(bad == 0, "%d tied completions out of time or order", bad);
+	flow_net_free(net);
+	sim_free(s);
+}
+
 static void test_completion_heap_order(void)
 {
 	sim *s = sim_new(16);
@@ -1243,5 +1270,6 @@ int main(void)
 	T_RUN(test_completion_heap_events);
 	T_RUN(test_completion_heap_order);
 	T_RUN(test_completion_queue_large);
+	T_RUN(test_completion_ties_spill_rarely);
 	return t_done();
 }

@@ -642,8 +642,8 @@ static __attribute__((noinline)) void ch_spill(flow_net *net)
 		net->ch_spill_at = n < INT32_MAX / 2 ? 2 * n : INT32_MAX;
 		return;
 	}
-	net->ch_spill_at = 0;
 	int32_t m = 0;
+	net->st.spills++;
 	for (int32_t i = 0; i < n; i++) {
 		done_node x = net->ch[i];
 		if (x.t_ns <= hi) {
@@ -658,6 +658,10 @@ static __attribute__((noinline)) void ch_spill(flow_net *net)
 	}
 	net->n_ch = m;
 	net->ch_until_ns = hi + 1;
+	/* Completions tied with the last one kept stay too, so ch may still hold
+	 * more than CH_SPILL: the next spill waits until ch has doubled, which keeps
+	 * spilling amortised O(1) a completion however many tie. */
+	net->ch_spill_at = m <= CH_SPILL / 2 ? 0 : m < INT32_MAX / 2 ? 2 * m : INT32_MAX;
 	for (int32_t i = (m - 2) / 4; i >= 0 && m > 1; i--)
 		ch_down(net, i);
 }

@@ -46,6 +46,8 @@ typedef struct {
 	                           * moved in */
 	uint64_t eager;           /* fixed flows moved into a round's set because a
 	                           * flow slowed down on their bottleneck link */
+	uint64_t spills;          /* times the completion heap, grown large, sent all
+	                           * but its earliest entries to wait far off */
 } flow_stats;
 
 /* Returns an empty network that schedules its events on `s` (which must outlive it).
