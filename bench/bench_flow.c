@@ -134,6 +134,8 @@ static uint64_t stats_delta(const flow_stats *a, const flow_stats *b, flow_stats
 	delta->rebottlenecked = b->rebottlenecked - a->rebottlenecked;
 	delta->started = b->started - a->started;
 	delta->finished = b->finished - a->finished;
+	delta->skipped = b->skipped - a->skipped;
+	delta->skip_redone = b->skip_redone - a->skip_redone;
 	return delta->started + delta->finished;
 }
 
@@ -383,7 +385,8 @@ int main(int argc, char **argv)
 		double ev_us = bench_churn(bc, &d, &events);
 		printf("flow churn: %s in-flight=%d events=%llu us/event=%.2f target<=%.0f %s"
 		       " (per solve: %.1f flows solved, %.1f re-rated, %.2f rounds;"
-		       " %.1f%% widened to components, %.2f kept by another bottleneck)\n",
+		       " %.1f%% widened to components, %.2f kept by another bottleneck;"
+		       " %.1f links left out, %.2f%% of rounds filled again)\n",
 		       bc->label, bc->flows, (unsigned long long)events, ev_us,
 		       bc->event_target_us,
 		       ev_us <= bc->event_target_us ? "met" : "NOT MET",
@@ -391,12 +394,15 @@ int main(int argc, char **argv)
 		       (double)d.rerated / (double)d.solves,
 		       (double)d.rounds / (double)d.solves,
 		       100.0 * (double)d.widened / (double)d.solves,
-		       (double)d.rebottlenecked / (double)d.solves);
+		       (double)d.rebottlenecked / (double)d.solves,
+		       (double)d.skipped / (double)d.solves,
+		       100.0 * (double)d.skip_redone / (double)d.rounds);
 		fflush(stdout);
 		ev_us = bench_rings(bc, &d, &events);
 		printf("flow rings: %s in-flight=%d events=%llu us/event=%.2f target<=%.0f %s"
 		       " (per solve: %.1f flows solved, %.1f re-rated, %.2f rounds;"
-		       " %.1f%% widened to components, %.2f kept by another bottleneck)\n",
+		       " %.1f%% widened to components, %.2f kept by another bottleneck;"
+		       " %.1f links left out, %.2f%% of rounds filled again)\n",
 		       bc->label, bc->flows, (unsigned long long)events, ev_us,
 		       bc->event_target_us,
 		       ev_us <= bc->event_target_us ? "met" : "NOT MET",
@@ -404,7 +410,9 @@ int main(int argc, char **argv)
 		       (double)d.rerated / (double)d.solves,
 		       (double)d.rounds / (double)d.solves,
 		       100.0 * (double)d.widened / (double)d.solves,
-		       (double)d.rebottlenecked / (double)d.solves);
+		       (double)d.rebottlenecked / (double)d.solves,
+		       (double)d.skipped / (double)d.solves,
+		       100.0 * (double)d.skip_redone / (double)d.rounds);
 		fflush(stdout);
 	}
 	return 0;

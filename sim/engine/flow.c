@@ -53,7 +53,17 @@
  * (dominated()): on a large fabric most NIC links carry one flow. Links whose share
  * is at least twice the least one wait outside the heap, unordered, until the level
  * comes near (lh_settle()): in a local solve most of R's links have slack left by
- * their fixed flows and never bind, so they cost no heap moves. */
+ * their fixed flows and never bind, so they cost no heap moves.
+ *
+ * Links left out. A local round does not even open (no table entry, no place in
+ * R's hop lists) a link outside D where no flow has its bottleneck and whose spare
+ * capacity looks ample (can_skip(), a pure function of its record, so the round
+ * decides alike for all its flows): on a busy fabric most NIC links. After the
+ * fill, skips_hold() checks that each such link's old load plus the rises of R's
+ * flows on it stays below its capacity, which proves the fill never reached it and
+ * went exactly as it would have with it in L; if one fails, the round is filled
+ * again with every link in. Their aggregates and loads follow R's new rates in
+ * commit_round(). */
 #include "sim/engine/flow.h"
 
 #include "sim/engine/pool.h"
@@ -158,9 +168,10 @@ typedef struct {
 	double new_Bps;            /* < 0 while unfrozen */
 	int32_t new_bott;          /* link it froze at, FLOW_BOTT_CAP at its cap */
 	int32_t old_t;             /* net->t entry of its old bott, -1 if none */
-	int16_t hops;
+	int16_t hops;              /* its hops in L (rh[0 .. hops)) */
 	int16_t capped;            /* it has a rate cap (cold.cap_Bps) */
-	int32_t pad;
+	uint32_t skip;             /* bit j: hop j of its path is on a link left out
+	                            * of L (see can_skip()) */
 	double old_Bps;            /* its rate when it joined R */
 } r_flow;
 
@@ -169,6 +180,15 @@ typedef struct {
 	int32_t t;                 /* the link's net->t entry; -1 once the flow froze */
 	int32_t next;              /* next hop of R on the link, -1 at the end */
 } r_hop;
+
+/* A link's scratch while a round leaves it out of L (see can_skip()), by link id. */
+typedef struct {
+	double spare_Bps;          /* capacity (less the slack) not used at the round's
+	                            * start, less the rises of R's flows on it once
+	                            * checked */
+	uint32_t epoch;            /* left out this round when equal to net->epoch */
+	int32_t pad;
+} link_skip;
 
 /* What a flow's re-rating reads and writes. */
 typedef struct {
@@ -218,6 +238,7 @@ struct flow_net {
 	int32_t *tidx;             /* per link: its entry in t, if t[tidx].id is it (apart
 	                            * from the records: the solver's first look at a
 	                            * link, from a dense 4 bytes a link) */
+	link_skip *sk;             /* per link: its scratch when left out of L */
 	int32_t n_links, links_cap;
 
 	flow_hot *hot;
@@ -258,6 +279,8 @@ struct flow_net {
 	int32_t rh_cap;
 	int32_t n_unfrozen;        /* fill: flows of R not yet frozen */
 	int checked;               /* fill: measure() will check this round */
+	int skip_on;               /* fill: may leave links out of L (can_skip()) */
+	int skip_bad;              /* fill: a flow of R has no link in L and no cap */
 	int starved;               /* fill: a flow of R froze at rate 0 */
 	int32_t *l;                /* their links' net->t entries */
 	int32_t n_l, l_cap;
@@ -360,6 +383,7 @@ void flow_net_free(flow_net *net)
 		free(net->links[i].list);
 	free(net->links);
 	free(net->tidx);
+	free(net->sk);
 	free(net->hot);
 	free(net->cold);
 	free(net->warm);
@@ -396,6 +420,8 @@ link_id flow_link_add(flow_net *net, double capacity_Bps, uint64_t latency_ns)
 		GROW(net->links, cap, net->n_links + 1);
 		cap = net->links_cap;
 		GROW(net->tidx, cap, net->n_links + 1);
+		cap = net->links_cap;
+		GROW(net->sk, cap, net->n_links + 1);
 		net->links_cap = cap;
 	}
 	flow_link *k = &net->links[net->n_links];
@@ -404,6 +430,7 @@ link_id flow_link_add(flow_net *net, double capacity_Bps, uint64_t latency_ns)
 	k->lat_ns = latency_ns;
 	k->bmin_Bps = INFINITY;
 	net->tidx[net->n_links] = -1;
+	net->sk[net->n_links] = (link_skip){ 0, 0, 0 };
 	k->t_ns = sim_now(net->s);
 	return net->n_links++;
 }
@@ -1093,6 +1120,8 @@ static void next_epoch(flow_net *net)
 			net->hot[i].mark = 0;
 		for (int32_t i = 0; i < net->n_t; i++)
 			net->t[i].epoch = 0;
+		for (int32_t i = 0; i < net->n_links; i++)
+			net->sk[i].epoch = 0;
 		net->epoch = 0;
 	}
 	net->epoch++;
@@ -1176,6 +1205,19 @@ static int32_t t_open(flow_net *net, int32_t li, int *opened)
 /* How r_link() finds a flow's links. */
 enum { R_LINK, R_UNFIXED, R_ALL };
 
+/* Whether a local round may leave link k, not in D, out of L: no flow has its
+ * bottleneck there, and its spare capacity is more than twice an even split of its
+ * capacity among its flows, so R's few flows on it are unlikely to fill it (a link
+ * of one or two flows never qualifies). A pure function of the link's record, which
+ * no fill writes, so the whole round decides alike for it. Only a guess:
+ * skips_hold() proves after the fill that the link could not have bound, or the
+ * round is filled again with every link in. */
+static inline int can_skip(const flow_link *k)
+{
+	return k->nb == 0 && (k->cap_Bps * (1 - FLOW_TOL) - k->sum_Bps) * k->n >
+		2 * k->cap_Bps;
+}
+
 /* Makes net->r[i] flow i of R: its scratch set up, and its hops added to the R list
  * of each link on its path (links opened as needed). R_UNFIXED: it was a fixed flow
  * until now: its rate goes back to its links, which now wait for it too, and they
@@ -1199,7 +1241,7 @@ static void r_link(flow_net *net, int32_t i, int mode)
 	net->rf[i] = (r_flow){ .new_Bps = -1, .new_bott = FLOW_BOTT_NONE,
 			       .hops = (int16_t)hops,
 			       .capped = (int16_t)((h->active & FLOW_CAPPED) != 0),
-			       .old_Bps = rate };
+			       .skip = 0, .old_Bps = rate };
 	if (mode == R_ALL) {
 		link_tab *t = net->t;
 		for (int j = 0; j < hops; j++) {
@@ -1214,12 +1256,28 @@ static void r_link(flow_net *net, int32_t i, int mode)
 		net->rf[i].old_t = old_t;
 		return;
 	}
+	int nh = 0;
+	uint32_t skip = 0;
 	for (int j = 0; j < hops; j++) {
 		int32_t li = p[j].link;
 		int32_t x = net->tidx[li];
 		const link_tab *t = net->t;
 		/* In L already (most hops): t_open() would find it so. */
-		int fresh = !(x >= 0 && x < n_t && t[x].id == li && t[x].epoch == e);
+		int in_t = x >= 0 && x < n_t && t[x].id == li;
+		int fresh = !(in_t && t[x].epoch == e);
+		if (fresh && net->skip_on && !(in_t && x < net->n_dirty) &&
+		    can_skip(&net->links[li])) {
+			/* Left out of L this round, like every flow's hop on it. */
+			link_skip *ks = &net->sk[li];
+			if (ks->epoch != e) {
+				const flow_link *lk = &net->links[li];
+				ks->epoch = e;
+				ks->spare_Bps = lk->cap_Bps * (1 - FLOW_TOL) - lk->sum_Bps;
+				net->st.skipped++;
+			}
+			skip |= 1u << j;
+			continue;
+		}
 		if (fresh)
 			x = t_join(net, li);      /* may move net->t */
 		link_tab *k = &net->t[x];
@@ -1227,8 +1285,9 @@ static void r_link(flow_net *net, int32_t i, int mode)
 		/* The last flow leaving the fixed set leaves exactly nothing. */
 		double fixed = --k->nfix == 0 ? 0 : k->fixed_Bps - rate;
 		k->fixed_Bps = fixed;
-		rh[j] = (r_hop){ x, k->rhead };
-		k->rhead = i * FLOW_MAX_HOPS + j;
+		rh[nh] = (r_hop){ x, k->rhead };
+		k->rhead = i * FLOW_MAX_HOPS + nh;
+		nh++;
 		if (li == bott)
 			old_t = x;
 		if (mode == R_UNFIXED) {
@@ -1237,7 +1296,44 @@ static void r_link(flow_net *net, int32_t i, int mode)
 			lh_offer(net, x, share_of(k));
 		}
 	}
-	net->rf[i].old_t = old_t;
+	r_flow *q = &net->rf[i];
+	q->old_t = old_t;
+	q->hops = (int16_t)nh;
+	q->skip = skip;
+	/* Only a flow new to the network, whose links are all in D, could have no
+	 * link in L; should one, the round is filled again without leaving any out. */
+	if (nh == 0 && !q->capped)
+		net->skip_bad = 1;
+}
+
+/* Whether every link the fill just run left out of L provably could not have bound
+ * in it, so that the fill went exactly as it would have with them in L. A left-out
+ * link x binds at level v only if its flows of R not yet frozen would fill it there:
+ * by then its fixed flows, its frozen flows of R and v for each other flow of R add
+ * up to its capacity. The level only rises, and each flow of R ends at or above the
+ * level at which it froze, while a fixed flow moved into R later counts at its old
+ * rate or more; so x's load with each flow of R at the higher of its old and new
+ * rates, old load plus the rises, reaches the capacity. A fill that leaves that sum
+ * below the capacity less the slack never reached x: its flows froze where they
+ * would have, at the same levels, and x is no flow's bottleneck. */
+static int skips_hold(flow_net *net)
+{
+	if (net->skip_bad)
+		return 0;
+	for (int32_t i = 0; i < net->n_r; i++) {
+		const r_flow *q = &net->rf[i];
+		double up = q->new_Bps - q->old_Bps;
+		if (q->skip == 0 || !(up > 0))
+			continue;
+		const flow_hop *p = &net->path[(size_t)net->r[i] * FLOW_MAX_HOPS];
+		for (uint32_t b = q->skip; b; b &= b - 1) {
+			link_skip *ks = &net->sk[p[__builtin_ctz(b)].link];
+			ks->spare_Bps -= up;
+			if (!(ks->spare_Bps > 0))
+				return 0;
+		}
+	}
+	return 1;
 }
 
 /* Moves fixed flow g into R while filling: its fixed rate goes back to its links,
@@ -1432,10 +1528,12 @@ static void eager_pull(flow_net *net, double lim)
  * shows can never bind first (on a large sparse fabric, most of those carrying one
  * flow). Capped flows wait in a second heap keyed by their caps; at equal levels a
  * cap binds first. The fill stops when every flow of R has frozen. */
-static void fill(flow_net *net, int checked, int all)
+static void fill(flow_net *net, int checked, int all, int skip)
 {
 	uint32_t e = net->epoch;
 	net->checked = checked;
+	net->skip_on = skip && !all;
+	net->skip_bad = 0;
 	net->n_l = 0;
 	net->n_heap = 0;
 	net->n_lh = 0;
@@ -1653,8 +1751,9 @@ static int rebottleneck(flow_net *net, int32_t f, int32_t li)
 /* If `check`, finds the flows outside R that may no longer be max-min fair: a fixed
  * flow whose bottleneck is no longer full, or no longer has it as the fastest (a
  * fixed flow faster than R's flows where they froze was pulled into R by fill()).
- * Only L's links need a look: a link outside L and D kept its load, and one in D but
- * not in L has no flow bottlenecked on it that R's past rounds did not check. It
+ * Only L's links need a look: a link outside L and D kept its load or was left out
+ * of L (no flow has its bottleneck there), and one in D but not in L has no flow
+ * bottlenecked on it that R's past rounds did not check. It
  * adds the flows to r[] for the next round. Returns the number added, or -1 if a
  * flow of R got no bandwidth.
  *
@@ -1785,6 +1884,23 @@ static void link_install(flow_link *k, uint64_t now)
 	k->load_Bps = k->sum_Bps;
 }
 
+/* The aggregates of the links that hops `skip` of flow f's path are on, left out of
+ * L, follow its rate from old_Bps to new_Bps (no flow has its bottleneck there), and
+ * the links take their new loads (they are in no link table). */
+static void commit_skipped(flow_net *net, int32_t f, uint32_t skip, double old_Bps,
+			   double new_Bps, uint64_t now)
+{
+	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+	for (uint32_t b = skip; b; b &= b - 1) {
+		flow_link *k = &net->links[p[__builtin_ctz(b)].link];
+		double sum = k->sum_Bps + (new_Bps - old_Bps);
+		k->sum_Bps = sum > 0 ? sum : 0;
+		if (new_Bps > k->max_ub_Bps)
+			k->max_ub_Bps = new_Bps;
+		link_install(k, now);
+	}
+}
+
 /* Ends a round: R's flows (r[0 .. n_r), as fill() and measure() left them, less
  * the n_added flows measure() appended) take their new rates and bottlenecks, and
  * L's aggregates follow (from the sums over R that freeze() and measure()
@@ -1806,6 +1922,9 @@ static void commit_round(flow_net *net, int32_t n_added, int install)
 			GROW(net->sf, net->sf_cap, net->n_sf + 1);
 			net->sf[net->n_sf++] = f;
 		}
+		if (net->rf[i].skip)
+			commit_skipped(net, f, net->rf[i].skip, h->rate_Bps,
+				       net->rf[i].new_Bps, now);
 		h->rate_Bps = net->rf[i].new_Bps;
 		int32_t nb = net->rf[i].new_bott;
 		if (h->bott != nb) {
@@ -1882,8 +2001,11 @@ static void finish_solve(flow_net *net, int sticky, int installed)
 					k->sum_Bps += old - nr;
 					if (old > k->max_ub_Bps)
 						k->max_ub_Bps = old;
-					if (installed)   /* again: its load follows */
-						link_install(k, now);
+					/* Again if installed (a link left out of L
+					 * was), or ahead of the table's pass below
+					 * (idempotent at one time): its load
+					 * follows. */
+					link_install(k, now);
 				}
 				if (h->bott >= 0 && old < net->links[h->bott].bmin_Bps)
 					net->links[h->bott].bmin_Bps = old;
@@ -1939,7 +2061,16 @@ static void solve_local(flow_net *net)
 	}
 	int installed = 0;
 	for (int round = 0;; round++) {
-		fill(net, 1, 0);
+		int32_t n_r0 = net->n_r;
+		fill(net, 1, 0, 1);
+		if (!skips_hold(net)) {
+			/* A link left out could have bound: fill R again with every
+			 * link in (the flows the first fill moved into R come again). */
+			net->st.skip_redone++;
+			net->n_r = n_r0;
+			next_epoch(net);
+			fill(net, 1, 0, 0);
+		}
 		int32_t added = measure(net, 1);
 		net->st.rounds++;
 		if (added == 0) {
@@ -1955,7 +2086,7 @@ static void solve_local(flow_net *net)
 			net->st.solved_flows += (uint64_t)(net->n_r - (added > 0 ? added : 0));
 			net->st.widened++;
 			widen(net);
-			fill(net, 0, 0);
+			fill(net, 0, 0, 0);
 			measure(net, 0);
 			commit_round(net, 0, 0);
 			net->st.solved_flows += (uint64_t)net->n_r;
@@ -1993,7 +2124,7 @@ void flow_net_solve_all(flow_net *net)
 			r_push(net, f);
 	/* Every link with a flow joins L; the others with a load to bring up to date
 	 * are in D already. */
-	fill(net, 0, 1);
+	fill(net, 0, 1, 0);
 	measure(net, 0);
 	commit_round(net, 0, 1);
 	net->st.full_solves++;

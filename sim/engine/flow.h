@@ -48,6 +48,11 @@ typedef struct {
 	                           * flow slowed down on their bottleneck link */
 	uint64_t spills;          /* times the completion heap, grown large, sent all
 	                           * but its earliest entries to wait far off */
+	uint64_t skipped;         /* links a local round left out: spare capacity well
+	                           * above its flows' rates and no flow bottlenecked
+	                           * there, verified after the round not to bind */
+	uint64_t skip_redone;     /* rounds filled again with every link in, because a
+	                           * link left out could have bound */
 } flow_stats;
 
 /* Returns an empty network that schedules its events on `s` (which must outlive it).
