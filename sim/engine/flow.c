@@ -59,10 +59,10 @@
  * R's hop lists) a link outside D where no flow has its bottleneck and whose spare
  * capacity looks ample (can_skip(), a pure function of its record, so the round
  * decides alike for all its flows): on a busy fabric most NIC links. After the
- * fill, skips_hold() checks that each such link's old load plus the rises of R's
- * flows on it stays below its capacity, which proves the fill never reached it and
- * went exactly as it would have with it in L; if one fails, the round is filled
- * again with every link in. Their aggregates and loads follow R's new rates in
+ * fill, as R's flows freeze (skip_rise()), checks that each such link's old load
+ * plus the rises of R's flows on it stays below its capacity, which proves the fill
+ * never reached it and went exactly as it would have with it in L; once one fails,
+ * the fill stops and the round is filled again with every link in. Their aggregates and loads follow R's new rates in
  * commit_round(). */
 #include "sim/engine/flow.h"
 
@@ -280,7 +280,8 @@ struct flow_net {
 	int32_t n_unfrozen;        /* fill: flows of R not yet frozen */
 	int checked;               /* fill: measure() will check this round */
 	int skip_on;               /* fill: may leave links out of L (can_skip()) */
-	int skip_bad;              /* fill: a flow of R has no link in L and no cap */
+	int skip_fail;             /* fill: a link left out could bind (skip_rise()),
+	                            * or a flow of R has no link in L and no cap */
 	int starved;               /* fill: a flow of R froze at rate 0 */
 	int32_t *l;                /* their links' net->t entries */
 	int32_t n_l, l_cap;
@@ -1210,7 +1211,7 @@ enum { R_LINK, R_UNFIXED, R_ALL };
  * capacity among its flows, so R's few flows on it are unlikely to fill it (a link
  * of one or two flows never qualifies). A pure function of the link's record, which
  * no fill writes, so the whole round decides alike for it. Only a guess:
- * skips_hold() proves after the fill that the link could not have bound, or the
+ * skip_rise() proves as the fill runs that the link could not have bound, or the
  * round is filled again with every link in. */
 static inline int can_skip(const flow_link *k)
 {
@@ -1303,37 +1304,30 @@ static void r_link(flow_net *net, int32_t i, int mode)
 	/* Only a flow new to the network, whose links are all in D, could have no
 	 * link in L; should one, the round is filled again without leaving any out. */
 	if (nh == 0 && !q->capped)
-		net->skip_bad = 1;
+		net->skip_fail = 1;
 }
 
-/* Whether every link the fill just run left out of L provably could not have bound
- * in it, so that the fill went exactly as it would have with them in L. A left-out
- * link x binds at level v only if its flows of R not yet frozen would fill it there:
- * by then its fixed flows, its frozen flows of R and v for each other flow of R add
- * up to its capacity. The level only rises, and each flow of R ends at or above the
- * level at which it froze, while a fixed flow moved into R later counts at its old
- * rate or more; so x's load with each flow of R at the higher of its old and new
- * rates, old load plus the rises, reaches the capacity. A fill that leaves that sum
- * below the capacity less the slack never reached x: its flows froze where they
- * would have, at the same levels, and x is no flow's bottleneck. */
-static int skips_hold(flow_net *net)
+/* Flow i of R, whose path has hops on links left out of L, froze `up_Bps` above its
+ * old rate: takes that from their spare, and notes in net->skip_fail if one's is
+ * used up. A left-out link x binds at level v only if its flows of R not yet frozen
+ * would fill it there: by then its fixed flows, its frozen flows of R and v for each
+ * other flow of R add up to its capacity. The level only rises, and each flow of R
+ * freezes at or above the level it has reached, while a fixed flow moved into R
+ * later counts at its old rate or more; so x's load with each flow of R at the
+ * higher of its old and new rates (old load plus the rises) would reach the
+ * capacity. A fill whose rises leave every such link below its capacity less the
+ * slack never reached them: its flows froze where they would have, at the same
+ * levels, and those links are no flow's bottleneck. The rises only add up, so the
+ * fill can stop at the first link they fill. */
+static __attribute__((noinline)) void skip_rise(flow_net *net, int32_t i, double up_Bps)
 {
-	if (net->skip_bad)
-		return 0;
-	for (int32_t i = 0; i < net->n_r; i++) {
-		const r_flow *q = &net->rf[i];
-		double up = q->new_Bps - q->old_Bps;
-		if (q->skip == 0 || !(up > 0))
-			continue;
-		const flow_hop *p = &net->path[(size_t)net->r[i] * FLOW_MAX_HOPS];
-		for (uint32_t b = q->skip; b; b &= b - 1) {
-			link_skip *ks = &net->sk[p[__builtin_ctz(b)].link];
-			ks->spare_Bps -= up;
-			if (!(ks->spare_Bps > 0))
-				return 0;
-		}
+	const flow_hop *p = &net->path[(size_t)net->r[i] * FLOW_MAX_HOPS];
+	for (uint32_t b = net->rf[i].skip; b; b &= b - 1) {
+		link_skip *ks = &net->sk[p[__builtin_ctz(b)].link];
+		ks->spare_Bps -= up_Bps;
+		if (!(ks->spare_Bps > 0))
+			net->skip_fail = 1;
 	}
-	return 1;
 }
 
 /* Moves fixed flow g into R while filling: its fixed rate goes back to its links,
@@ -1364,6 +1358,8 @@ static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 	q->new_Bps = rate;
 	q->new_bott = bott;
 	net->n_unfrozen--;
+	if (q->skip && rate > q->old_Bps)
+		skip_rise(net, i, rate - q->old_Bps);
 	if (!(rate > 0))
 		net->starved = 1;
 	/* The sum measure() reads. */
@@ -1533,7 +1529,7 @@ static void fill(flow_net *net, int checked, int all, int skip)
 	uint32_t e = net->epoch;
 	net->checked = checked;
 	net->skip_on = skip && !all;
-	net->skip_bad = 0;
+	net->skip_fail = 0;
 	net->n_l = 0;
 	net->n_heap = 0;
 	net->n_lh = 0;
@@ -1604,8 +1600,10 @@ static void fill(flow_net *net, int checked, int all, int skip)
 		heap_sift_down(net->heap, net->n_heap, i);
 	for (int32_t i = (net->n_lh - 2) / 4; i >= 0 && net->n_lh > 1; i--)
 		lh_down(net, i);
-	/* Links left when every flow has frozen fill no further. */
-	while (net->n_unfrozen > 0 && (net->n_lh > 0 || net->n_lo > 0 || net->n_heap > 0)) {
+	/* Links left when every flow has frozen fill no further; a fill whose
+	 * left-out links may bind stops (it is filled again). */
+	while (net->n_unfrozen > 0 && !net->skip_fail &&
+	       (net->n_lh > 0 || net->n_lo > 0 || net->n_heap > 0)) {
 		lh_settle(net);
 		if (net->n_heap > 0 && (net->n_lh == 0 || net->heap[0].key <= net->lh[0].key)) {
 			int32_t f = -net->heap[0].id - 1;
@@ -2063,7 +2061,7 @@ static void solve_local(flow_net *net)
 	for (int round = 0;; round++) {
 		int32_t n_r0 = net->n_r;
 		fill(net, 1, 0, 1);
-		if (!skips_hold(net)) {
+		if (net->skip_fail) {
 			/* A link left out could have bound: fill R again with every
 			 * link in (the flows the first fill moved into R come again). */
 			net->st.skip_redone++;
