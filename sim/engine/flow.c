@@ -1109,6 +1109,8 @@ static void l_push(flow_net *net, int32_t x)
 /* Makes room for R's per-flow and per-hop scratch up to n flows. */
 static void rf_room(flow_net *net, int32_t n)
 {
+	if (n <= net->rf_cap && n <= net->rh_cap)
+		return;                /* as a rule: one flow at a time while filling */
 	GROW(net->rf, net->rf_cap, n);
 	net->rh = grow_lines(net->rh, &net->rh_cap, n, FLOW_MAX_HOPS * sizeof *net->rh);
 }
@@ -1895,7 +1897,10 @@ static void commit_skipped(flow_net *net, int32_t f, uint32_t skip, double old_B
 		k->sum_Bps = sum > 0 ? sum : 0;
 		if (new_Bps > k->max_ub_Bps)
 			k->max_ub_Bps = new_Bps;
-		link_install(k, now);
+		if (k->t_ns == now)
+			k->load_Bps = k->sum_Bps;   /* link_install() again: just that */
+		else
+			link_install(k, now);
 	}
 }
 
