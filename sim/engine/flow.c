@@ -85,6 +85,8 @@
 /* An incremental solve keeps a flow's old rate if the new one is this close, so
  * rounding noise does not reschedule completions. */
 #define FLOW_STICKY 1e-12
+/* Flows a local round starts with, at least, to leave links out of its fill. */
+#define FLOW_SKIP_MIN_R 16
 /* Local rounds before a solve widens to whole connected components. */
 #define FLOW_MAX_ROUNDS 16
 
@@ -2065,7 +2067,9 @@ static void solve_local(flow_net *net)
 	int installed = 0;
 	for (int round = 0;; round++) {
 		int32_t n_r0 = net->n_r;
-		fill(net, 1, 0, 1);
+		/* A round of a few flows opens few links: leaving some out would not
+		 * pay for the checks. */
+		fill(net, 1, 0, n_r0 >= FLOW_SKIP_MIN_R);
 		if (net->skip_fail) {
 			/* A link left out could have bound: fill R again with every
 			 * link in (the flows the first fill moved into R come again). */
