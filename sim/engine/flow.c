@@ -58,12 +58,13 @@
  * Links left out. A local round does not even open (no table entry, no place in
  * R's hop lists) a link outside D where no flow has its bottleneck and whose spare
  * capacity looks ample (can_skip(), a pure function of its record, so the round
- * decides alike for all its flows): on a busy fabric most NIC links. After the
- * fill, as R's flows freeze (skip_rise()), checks that each such link's old load
- * plus the rises of R's flows on it stays below its capacity, which proves the fill
- * never reached it and went exactly as it would have with it in L; once one fails,
- * the fill stops and the round is filled again with every link in. Their aggregates and loads follow R's new rates in
- * commit_round(). */
+ * decides alike for all its flows): on a busy fabric most NIC links. As R's
+ * flows freeze, skip_rise() checks that each such link's old load plus the rises
+ * of R's flows on it stays below its capacity, which proves the fill never reached
+ * it and went exactly as it would have with it in L; once one fails, the fill stops
+ * and the round is filled again with every link in. Their aggregates and loads
+ * follow R's new rates in commit_round(); their scratch (16 bytes a link, in
+ * net->sk) is the only per-link memory this adds. */
 #include "sim/engine/flow.h"
 
 #include "sim/engine/pool.h"
@@ -2212,6 +2213,7 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 		FLOW_MAX_HOPS * sizeof(flow_hop) + 2 * sizeof(int32_t) + sizeof(uint64_t));
 	out->scratch_bytes = (size_t)net->t_cap * (sizeof *net->t + sizeof *net->t2 +
 						     sizeof *net->hpos) +
+		(size_t)net->links_cap * sizeof *net->sk +
 		(size_t)net->fresh_cap * sizeof *net->fresh +
 		(size_t)net->r_cap * sizeof *net->r + (size_t)net->l_cap * sizeof *net->l +
 		(size_t)net->rf_cap * sizeof *net->rf +
