@@ -6,7 +6,9 @@
  * (one engine event however many re-rates; exact times and tie order).
  *
  * Also sparse random networks (most links carrying one flow, capacities tied), links
- * of one flow hand-solved against ties, and the memory the network reports.
+ * of one flow hand-solved against ties, links with slack left out of a round's fill
+ * (hand-solved, one that cannot bind and one that does, and random networks against
+ * the reference), and the memory the network reports.
  *
  * What this misses: timing (bench/bench_flow.c measures it) and epoch wrap-around
  * after 2^32 solve rounds. */
