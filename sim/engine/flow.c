@@ -1274,13 +1274,19 @@ static void r_link(flow_net *net, int32_t i, int mode)
 		if (fresh && net->skip_on && !(in_t && x < net->n_dirty) &&
 		    can_skip(&net->links[li])) {
 			/* Left out of L this round, like every flow's hop on it. */
+			/* Its spare as the round starts, taken at its first hop
+			 * (without a branch: first hops and later ones mix). */
 			link_skip *ks = &net->sk[li];
-			if (ks->epoch != e) {
-				const flow_link *lk = &net->links[li];
-				ks->epoch = e;
-				ks->spare_Bps = lk->cap_Bps * (1 - FLOW_TOL) - lk->sum_Bps;
-				net->st.skipped++;
-			}
+			const flow_link *lk = &net->links[li];
+			int first = ks->epoch != e;
+			double spare = lk->cap_Bps * (1 - FLOW_TOL) - lk->sum_Bps;
+			uint64_t a, b, m = -(uint64_t)first;
+			memcpy(&a, &spare, sizeof a);
+			memcpy(&b, &ks->spare_Bps, sizeof b);
+			a = (a & m) | (b & ~m);
+			memcpy(&ks->spare_Bps, &a, sizeof a);
+			ks->epoch = e;
+			net->st.skipped += (uint64_t)first;
 			skip |= 1u << j;
 			continue;
 		}
@@ -1330,8 +1336,7 @@ static __attribute__((noinline)) void skip_rise(flow_net *net, int32_t i, double
 	for (uint32_t b = net->rf[i].skip; b; b &= b - 1) {
 		link_skip *ks = &net->sk[p[__builtin_ctz(b)].link];
 		ks->spare_Bps -= up_Bps;
-		if (!(ks->spare_Bps > 0))
-			net->skip_fail = 1;
+		net->skip_fail |= !(ks->spare_Bps > 0);
 	}
 }
 
@@ -1898,12 +1903,15 @@ static void commit_skipped(flow_net *net, int32_t f, uint32_t skip, double old_B
 		flow_link *k = &net->links[p[__builtin_ctz(b)].link];
 		double sum = k->sum_Bps + (new_Bps - old_Bps);
 		k->sum_Bps = sum > 0 ? sum : 0;
-		if (new_Bps > k->max_ub_Bps)
-			k->max_ub_Bps = new_Bps;
-		if (k->t_ns == now)
-			k->load_Bps = k->sum_Bps;   /* link_install() again: just that */
-		else
-			link_install(k, now);
+		k->max_ub_Bps = new_Bps > k->max_ub_Bps ? new_Bps : k->max_ub_Bps;
+		/* link_install() without its branches (its first or a later hop
+		 * here: at one time dt is 0 and adds nothing). */
+		uint64_t dt = now - k->t_ns;
+		int busy = k->load_Bps > 0;
+		k->carried_bytes += (busy ? k->load_Bps : 0) * 1e-9 * (double)dt;
+		k->busy_ns += busy ? dt : 0;
+		k->t_ns = now;
+		k->load_Bps = k->sum_Bps;
 	}
 }
 
