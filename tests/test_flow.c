@@ -1121,17 +1121,18 @@ static void test_eager_chain(void)
 
 /* ---- the completion heap ---------------------------------------------------------- */
 
-/* Records the order in which done handlers ran. */
+/* A log of up to 12,000 completions: flow (data) and time, in the order they ran. */
+#define ORDER_MAX 12000
 typedef struct {
-	uint64_t order[DONE_MAX];
-	uint64_t t[DONE_MAX];
+	uint64_t order[ORDER_MAX];
+	uint64_t t[ORDER_MAX];
 	int n;
 } order_log;
 
 static void on_done_order(sim *s, void *arg, uint64_t data)
 {
 	order_log *o = arg;
-	if (o->n < DONE_MAX) {
+	if (o->n < ORDER_MAX) {
 		o->order[o->n] = data;
 		o->t[o->n] = sim_now(s);
 	}
@@ -1190,65 +1191,66 @@ static void test_completion_heap_events(void)
 	sim_free(s);
 }
 
-/* An earlier completion arriving after the engine event was armed for a later one
- * fires at its own time; the stale event ends nothing. Completions due at the same
- * nanosecond end in the order they were scheduled. */
-/* A log of up to 12,000 completions: flow (data) and time, in the order they ran. */
-#define BIG_MAX 12000
-typedef struct {
-	uint64_t order[BIG_MAX];
-	uint64_t t[BIG_MAX];
-	int n;
-} big_log;
-
-static void on_done_big(sim *s, void *arg, uint64_t data)
-{
-	big_log *o = arg;
-	if (o->n < BIG_MAX) {
-		o->order[o->n] = data;
-		o->t[o->n] = sim_now(s);
-	}
-	o->n++;
-}
-
 /* Thousands of completions pending at once: most wait far off, outside the heap
  * (a re-rating just rewrites them), and come back into it as it runs dry. They
  * still run at their exact times, earliest first, ties in the order scheduled:
  * 10,000 hop-less flows (two per nanosecond from 1 to 6 us, started in order), then
  * 6,000 flows on 100 links of 1-7 GB/s, 60 a link, a third each of 1, 2 and 3 MB,
  * re-rated as each third ends (processor sharing: the times are known). */
-static void test_completion_queue_large(void)
+/* Runs n hop-less flows at 1 GB/s, flow i of ns_of(i) nanoseconds, started in id
+ * order; writes the network's counters to *st and returns how many of them did not
+ * end at their time or in order (earliest first, ties in the order started). */
+static int run_hopless(order_log *o, int n, uint64_t (*ns_of)(int), flow_stats *st)
 {
-	static big_log o;
 	sim *s = sim_new(64);
 	flow_net *net = flow_net_new(s);
-	memset(&o, 0, sizeof o);
-	for (int i = 0; i < 10000; i++)
-		T_EQ_INT(flow_start(net, NULL, 0, 1000 + (double)((i * 7919) % 5000), 1e9,
-				    on_done_big, &o, (uint64_t)i, NULL), 0);
+	memset(o, 0, sizeof *o);
+	for (int i = 0; i < n; i++)
+		T_EQ_INT(flow_start(net, NULL, 0, (double)ns_of(i), 1e9, on_done_order, o,
+				    (uint64_t)i, NULL), 0);
 	sim_run(s, UINT64_MAX);
-	T_EQ_INT(o.n, 10000);
+	flow_net_stats(net, st);
+	T_EQ_INT(o->n, n);
 	int bad = 0;
-	for (int k = 0; k < 10000; k++) {
-		uint64_t i = o.order[k];
-		bad += o.t[k] != 1000 + (i * 7919) % 5000;
+	for (int k = 0; k < n && k < o->n; k++) {
+		bad += o->t[k] != ns_of((int)o->order[k]);
 		if (k > 0)
-			bad += o.t[k] < o.t[k - 1] ||
-			       (o.t[k] == o.t[k - 1] && o.order[k] < o.order[k - 1]);
+			bad += o->t[k] < o->t[k - 1] ||
+			       (o->t[k] == o->t[k - 1] && o->order[k] < o->order[k - 1]);
 	}
-	T_CHECKF(bad == 0, "%d hop-less completions out of time or order", bad);
 	flow_net_free(net);
 	sim_free(s);
+	return bad;
+}
 
-	s = sim_new(64);
-	net = flow_net_new(s);
+/* Two per nanosecond from 1 to 6 us, in a scrambled order. */
+static uint64_t scrambled_ns(int i)
+{
+	return 1000 + (uint64_t)((i * 7919) % 5000);
+}
+
+static uint64_t tied_ns(int i)
+{
+	(void)i;
+	return 4000;
+}
+
+static void test_completion_queue_large(void)
+{
+	static order_log o;
+	flow_stats st;
+	int bad = run_hopless(&o, 10000, scrambled_ns, &st);
+	T_CHECKF(bad == 0, "%d hop-less completions out of time or order", bad);
+
+	sim *s = sim_new(64);
+	flow_net *net = flow_net_new(s);
 	memset(&o, 0, sizeof o);
 	for (int l = 0; l < 100; l++)
 		T_EQ_INT(flow_link_add(net, (1 + l % 7) * 1e9, 0), l);
 	for (int i = 0; i < 6000; i++) {
 		link_id l = i % 100;
 		double mb = 1 + (i / 100) % 3;
-		T_EQ_INT(flow_start(net, &l, 1, mb * 1e6, 0, on_done_big, &o, (uint64_t)i, NULL), 0);
+		T_EQ_INT(flow_start(net, &l, 1, mb * 1e6, 0, on_done_order, &o, (uint64_t)i, NULL), 0);
 	}
 	sim_run(s, UINT64_MAX);
 	T_EQ_INT(o.n, 6000);
@@ -1281,27 +1283,18 @@ static void test_completion_queue_large(void)
  * in the order started. */
 static void test_completion_ties_spill_rarely(void)
 {
-	static big_log o;
-	sim *s = sim_new(64);
-	flow_net *net = flow_net_new(s);
-	memset(&o, 0, sizeof o);
-	for (int i = 0; i < 12000; i++)
-		T_EQ_INT(flow_start(net, NULL, 0, 4000, 1e9, on_done_big, &o, (uint64_t)i, NULL), 0);
+	static order_log o;
 	flow_stats st;
-	flow_net_stats(net, &st);
+	int bad = run_hopless(&o, 12000, tied_ns, &st);
+	T_CHECKF(bad == 0, "%d tied completions out of time or order", bad);
 	/* one attempt at 4,097 entries, then one each time the heap doubles */
 	T_CHECKF(st.spills <= 2, "%llu spills for 12,000 tied completions",
 		 (unsigned long long)st.spills);
-	sim_run(s, UINT64_MAX);
-	T_EQ_INT(o.n, 12000);
-	int bad = 0;
-	for (int k = 0; k < 12000; k++)
-		bad += o.t[k] != 4000 || o.order[k] != (uint64_t)k;
-	T_CHECKF(bad == 0, "%d tied completions out of time or order", bad);
-	flow_net_free(net);
-	sim_free(s);
 }
 
+/* An earlier completion arriving after the engine event was armed for a later one
+ * fires at its own time; the stale event ends nothing. Completions due at the same
+ * nanosecond end in the order they were scheduled. */
 static void test_completion_heap_order(void)
 {
 	sim *s = sim_new(16);
