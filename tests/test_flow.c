@@ -656,13 +656,22 @@ static void rn_run(rn_world *w, uint64_t seed, int compare_full, int light)
 	rn_run_on(w, seed, compare_full, light, 0);
 }
 
+/* After a run of seed: no check failed; writes the network's counters to *st and
+ * frees the world's network and sim. */
+static void rn_finish(rn_world *w, uint64_t seed, flow_stats *st)
+{
+	T_CHECKF(w->check_fail == 0, "seed %llu: %d of %d checks failed (worst %.3g)",
+		 (unsigned long long)seed, w->check_fail, w->checks, w->worst_rel);
+	flow_net_stats(w->net, st);
+	flow_net_free(w->net);
+	sim_free(w->s);
+}
+
 static void test_random_invariants(void)
 {
 	static rn_world w;
 	for (uint64_t seed = 1; seed <= 6; seed++) {
 		rn_run(&w, seed, 0, seed % 2 == 0);
-		T_CHECKF(w.check_fail == 0, "seed %llu: %d of %d checks failed (worst %.3g)",
-			 (unsigned long long)seed, w.check_fail, w.checks, w.worst_rel);
 		T_CHECK(w.checks > 50);
 		T_EQ_INT(flow_active_count(w.net), 0);
 		int all_done = 1;
@@ -670,13 +679,11 @@ static void test_random_invariants(void)
 			all_done &= !w.active[i];
 		T_CHECK(all_done);
 		flow_stats st;
-		flow_net_stats(w.net, &st);
+		rn_finish(&w, seed, &st);
 		T_EQ_INT(st.started, (uint64_t)w.n_started);
 		T_EQ_INT(st.finished, (uint64_t)w.n_started);
 		if (getenv("FLOW_DEBUG"))
 			printf("seed %d: solves %llu rounds %llu widened %llu solved %llu rerated %llu started %llu\n", (int)seed, (unsigned long long)st.solves, (unsigned long long)st.rounds, (unsigned long long)st.widened, (unsigned long long)st.solved_flows, (unsigned long long)st.rerated, (unsigned long long)st.started);
-		flow_net_free(w.net);
-		sim_free(w.s);
 	}
 }
 
@@ -688,16 +695,12 @@ static void test_incremental_matches_full(void)
 	uint64_t spared = 0, pulled = 0, eager = 0;
 	for (uint64_t seed = 11; seed <= 14; seed++) {
 		rn_run(&w, seed, 1, seed % 2 == 0);
-		T_CHECKF(w.check_fail == 0, "seed %llu: %d of %d checks failed",
-			 (unsigned long long)seed, w.check_fail, w.checks);
 		flow_stats st;
-		flow_net_stats(w.net, &st);
+		rn_finish(&w, seed, &st);
 		T_CHECK(st.full_solves > 10);
 		spared += st.spared;
 		pulled += st.pulled;
 		eager += st.eager;
-		flow_net_free(w.net);
-		sim_free(w.s);
 	}
 	/* The checks above covered fills that left fast fixed flows out of R and
 	 * fills that took in flows offered eagerly. */
@@ -715,15 +718,11 @@ static void test_sparse_random(void)
 	static rn_world w;
 	for (uint64_t seed = 21; seed <= 26; seed++) {
 		rn_run_on(&w, seed, 1, seed % 2 == 0, 1);
-		T_CHECKF(w.check_fail == 0, "seed %llu: %d of %d checks failed (worst %.3g)",
-			 (unsigned long long)seed, w.check_fail, w.checks, w.worst_rel);
 		T_CHECK(w.checks > 50);
 		flow_stats st;
-		flow_net_stats(w.net, &st);
+		rn_finish(&w, seed, &st);
 		T_CHECK(st.full_solves > 10);
 		T_EQ_INT(st.finished, (uint64_t)w.n_started);
-		flow_net_free(w.net);
-		sim_free(w.s);
 	}
 }
 
@@ -737,15 +736,11 @@ static void test_wide_capacities(void)
 	for (uint64_t seed = 31; seed <= 36; seed++) {
 		w.wide = 1;
 		rn_run_on(&w, seed, 1, seed % 2 == 0, seed % 3 == 0);
-		T_CHECKF(w.check_fail == 0, "seed %llu: %d of %d checks failed (worst %.3g)",
-			 (unsigned long long)seed, w.check_fail, w.checks, w.worst_rel);
 		T_CHECK(w.checks > 50);
 		flow_stats st;
-		flow_net_stats(w.net, &st);
+		rn_finish(&w, seed, &st);
 		T_CHECK(st.full_solves > 10);
 		T_EQ_INT(st.finished, (uint64_t)w.n_started);
-		flow_net_free(w.net);
-		sim_free(w.s);
 		w.wide = 0;
 	}
 }
@@ -1049,16 +1044,12 @@ static void test_skip_random(void)
 	for (uint64_t seed = 41; seed <= 46; seed++) {
 		w.wide = seed % 3 == 0;
 		rn_run(&w, seed, 1, seed % 2 == 0);
-		T_CHECKF(w.check_fail == 0, "seed %llu: %d of %d checks failed (worst %.3g)",
-			 (unsigned long long)seed, w.check_fail, w.checks, w.worst_rel);
 		flow_stats st;
-		flow_net_stats(w.net, &st);
+		rn_finish(&w, seed, &st);
 		if (getenv("FLOW_DEBUG"))
 			printf("seed %d: skipped %llu redone %llu rounds %llu\n", (int)seed, (unsigned long long)st.skipped, (unsigned long long)st.skip_redone, (unsigned long long)st.rounds);
 		skipped += st.skipped;
 		redone += st.skip_redone;
-		flow_net_free(w.net);
-		sim_free(w.s);
 		w.wide = 0;
 	}
 	T_CHECKF(skipped > 0 && redone > 0, "skipped %llu redone %llu",
