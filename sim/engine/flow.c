@@ -63,8 +63,9 @@
  * of R's flows on it stays below its capacity, which proves the fill never reached
  * it and went exactly as it would have with it in L; once one fails, the fill stops
  * and the round is filled again with every link in. Their aggregates and loads
- * follow R's new rates in commit_round(); their scratch (16 bytes a link, in
- * net->sk) is the only per-link memory this adds. */
+ * follow R's new rates in commit_round(); their scratch (the spare, 8 bytes a
+ * link in net->spare, and the round that left a link out, in the link record's
+ * padding) is the only per-link memory this adds. */
 #include "sim/engine/flow.h"
 
 #include "sim/engine/pool.h"
@@ -107,6 +108,8 @@ typedef struct {
 	int32_t n;                 /* its active flows */
 	int32_t nb;                /* flows whose bott is this link */
 	int32_t list_cap;
+	uint32_t skip_epoch;       /* the round that left it out of L (net->epoch then;
+	                            * net->spare holds its spare) */
 	link_entry *list;          /* its flows, in no particular order */
 	/* Counters, brought up to date at the solves that touch it. */
 	double load_Bps;           /* sum of the rates of its flows, as of t_ns */
@@ -184,15 +187,6 @@ typedef struct {
 	int32_t next;              /* next hop of R on the link, -1 at the end */
 } r_hop;
 
-/* A link's scratch while a round leaves it out of L (see can_skip()), by link id. */
-typedef struct {
-	double spare_Bps;          /* capacity (less the slack) not used at the round's
-	                            * start, less the rises of R's flows on it once
-	                            * checked */
-	uint32_t epoch;            /* left out this round when equal to net->epoch */
-	int32_t pad;
-} link_skip;
-
 /* What a flow's re-rating reads and writes. */
 typedef struct {
 	double left_bytes;         /* as of t_ns */
@@ -241,7 +235,10 @@ struct flow_net {
 	int32_t *tidx;             /* per link: its entry in t, if t[tidx].id is it (apart
 	                            * from the records: the solver's first look at a
 	                            * link, from a dense 4 bytes a link) */
-	link_skip *sk;             /* per link: its scratch when left out of L */
+	double *spare;             /* per link, while a round leaves it out of L (see
+	                            * can_skip()): its capacity (less the slack) not used
+	                            * at the round's start, less the rises of R's flows
+	                            * on it once checked */
 	int32_t n_links, links_cap;
 
 	flow_hot *hot;
@@ -387,7 +384,7 @@ void flow_net_free(flow_net *net)
 		free(net->links[i].list);
 	free(net->links);
 	free(net->tidx);
-	free(net->sk);
+	free(net->spare);
 	free(net->hot);
 	free(net->cold);
 	free(net->warm);
@@ -425,7 +422,7 @@ link_id flow_link_add(flow_net *net, double capacity_Bps, uint64_t latency_ns)
 		cap = net->links_cap;
 		GROW(net->tidx, cap, net->n_links + 1);
 		cap = net->links_cap;
-		GROW(net->sk, cap, net->n_links + 1);
+		GROW(net->spare, cap, net->n_links + 1);
 		net->links_cap = cap;
 	}
 	flow_link *k = &net->links[net->n_links];
@@ -434,7 +431,7 @@ link_id flow_link_add(flow_net *net, double capacity_Bps, uint64_t latency_ns)
 	k->lat_ns = latency_ns;
 	k->bmin_Bps = INFINITY;
 	net->tidx[net->n_links] = -1;
-	net->sk[net->n_links] = (link_skip){ 0, 0, 0 };
+	net->spare[net->n_links] = 0;
 	k->t_ns = sim_now(net->s);
 	return net->n_links++;
 }
@@ -1127,7 +1124,7 @@ static void next_epoch(flow_net *net)
 		for (int32_t i = 0; i < net->n_t; i++)
 			net->t[i].epoch = 0;
 		for (int32_t i = 0; i < net->n_links; i++)
-			net->sk[i].epoch = 0;
+			net->links[i].skip_epoch = 0;
 		net->epoch = 0;
 	}
 	net->epoch++;
@@ -1276,16 +1273,16 @@ static void r_link(flow_net *net, int32_t i, int mode)
 			/* Left out of L this round, like every flow's hop on it. */
 			/* Its spare as the round starts, taken at its first hop
 			 * (without a branch: first hops and later ones mix). */
-			link_skip *ks = &net->sk[li];
-			const flow_link *lk = &net->links[li];
-			int first = ks->epoch != e;
+			double *ks = &net->spare[li];
+			flow_link *lk = &net->links[li];
+			int first = lk->skip_epoch != e;
 			double spare = lk->cap_Bps * (1 - FLOW_TOL) - lk->sum_Bps;
 			uint64_t a, b, m = -(uint64_t)first;
 			memcpy(&a, &spare, sizeof a);
-			memcpy(&b, &ks->spare_Bps, sizeof b);
+			memcpy(&b, ks, sizeof b);
 			a = (a & m) | (b & ~m);
-			memcpy(&ks->spare_Bps, &a, sizeof a);
-			ks->epoch = e;
+			memcpy(ks, &a, sizeof a);
+			lk->skip_epoch = e;
 			net->st.skipped += (uint64_t)first;
 			skip |= 1u << j;
 			continue;
@@ -1334,9 +1331,9 @@ static __attribute__((noinline)) void skip_rise(flow_net *net, int32_t i, double
 {
 	const flow_hop *p = &net->path[(size_t)net->r[i] * FLOW_MAX_HOPS];
 	for (uint32_t b = net->rf[i].skip; b; b &= b - 1) {
-		link_skip *ks = &net->sk[p[__builtin_ctz(b)].link];
-		ks->spare_Bps -= up_Bps;
-		net->skip_fail |= !(ks->spare_Bps > 0);
+		double *ks = &net->spare[p[__builtin_ctz(b)].link];
+		*ks -= up_Bps;
+		net->skip_fail |= !(*ks > 0);
 	}
 }
 
@@ -2221,7 +2218,7 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 		FLOW_MAX_HOPS * sizeof(flow_hop) + 2 * sizeof(int32_t) + sizeof(uint64_t));
 	out->scratch_bytes = (size_t)net->t_cap * (sizeof *net->t + sizeof *net->t2 +
 						     sizeof *net->hpos) +
-		(size_t)net->links_cap * sizeof *net->sk +
+		(size_t)net->links_cap * sizeof *net->spare +
 		(size_t)net->fresh_cap * sizeof *net->fresh +
 		(size_t)net->r_cap * sizeof *net->r + (size_t)net->l_cap * sizeof *net->l +
 		(size_t)net->rf_cap * sizeof *net->rf +
