@@ -123,7 +123,7 @@ static void add_pair(coll_run *r, int src, int dst, double bytes, uint32_t salt)
 	if (src == dst || !(bytes > 0))
 		return;
 	if (r->nx == r->xcap) {
-		r->xcap = r->xcap ? 2 * r->xcap : 64;
+		r->xcap = r->xcap ? 2 * r->xcap : 8;
 		r->x = pool_xrealloc(r->x, (size_t)r->xcap * sizeof *r->x);
 	}
 	r->x[r->nx++] = (xfer){ src, dst, -1, salt, 0, bytes, 0 };
@@ -134,7 +134,7 @@ static void add_link(coll_run *r, link_id l, double bytes)
 	if (l < 0 || !(bytes > 0))
 		return;
 	if (r->nx == r->xcap) {
-		r->xcap = r->xcap ? 2 * r->xcap : 64;
+		r->xcap = r->xcap ? 2 * r->xcap : 8;
 		r->x = pool_xrealloc(r->x, (size_t)r->xcap * sizeof *r->x);
 	}
 	r->x[r->nx++] = (xfer){ -1, -1, l, 0, 0, bytes, 0 };
