@@ -118,26 +118,27 @@ static void run_put(collflow *cf, int32_t id)
 	cf->free_head = id;
 }
 
-static void add_pair(coll_run *r, int src, int dst, double bytes, uint32_t salt)
+/* Appends transfer x to run r (most runs move a few transfers: the list starts at
+ * 8 and doubles). */
+static void add_xfer(coll_run *r, xfer x)
 {
-	if (src == dst || !(bytes > 0))
-		return;
 	if (r->nx == r->xcap) {
 		r->xcap = r->xcap ? 2 * r->xcap : 8;
 		r->x = pool_xrealloc(r->x, (size_t)r->xcap * sizeof *r->x);
 	}
-	r->x[r->nx++] = (xfer){ src, dst, -1, salt, 0, bytes, 0 };
+	r->x[r->nx++] = x;
+}
+
+static void add_pair(coll_run *r, int src, int dst, double bytes, uint32_t salt)
+{
+	if (src != dst && bytes > 0)
+		add_xfer(r, (xfer){ src, dst, -1, salt, 0, bytes, 0 });
 }
 
 static void add_link(coll_run *r, link_id l, double bytes)
 {
-	if (l < 0 || !(bytes > 0))
-		return;
-	if (r->nx == r->xcap) {
-		r->xcap = r->xcap ? 2 * r->xcap : 8;
-		r->x = pool_xrealloc(r->x, (size_t)r->xcap * sizeof *r->x);
-	}
-	r->x[r->nx++] = (xfer){ -1, -1, l, 0, 0, bytes, 0 };
+	if (l >= 0 && bytes > 0)
+		add_xfer(r, (xfer){ -1, -1, l, 0, 0, bytes, 0 });
 }
 
 /* Groups ranks by scale-up domain, keeping their order inside each and the order
