@@ -386,7 +386,9 @@ void step_costs_compute(const step_input *in, step_costs *c)
 			    transformer_embedding_params(m) / tp;
 	if (p->unfused_grad_accum) {
 		/* each microbatch's weight gradients (16-bit) are added into the main
-		 * gradients by their own kernel: read both, write the main gradient */
+		 * gradients by their own kernel: read both, write the main gradient; the
+		 * first and last stages each add their embedding copy (with one stage,
+		 * autograd first sums the tied embedding's two gradients, as dear) */
 		double accum = 2.0 + 2.0 * grad_bytes(p);
 		c->wgrad_ns += gpu_stream_ns(g, accum * c->layer_params_gpu);
 		c->logits_bwd_ns += gpu_stream_ns(g, accum * transformer_embedding_params(m) / tp);
