@@ -81,6 +81,10 @@ $(BIN)/bench_%: $(BUILD)/bench/bench_%.o $(LIB)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# bench_step counts the heap its simulation holds: the simulator's allocation calls
+# go through its own wrappers.
+$(BIN)/bench_step: LDFLAGS += -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=aligned_alloc,--wrap=free
+
 # The calibration suite's host-only C (calibrate/bench/, no CUDA) is linked into
 # its test; the CUDA parts build only with `make calibrate`.
 $(BIN)/tests/test_nccl_fmt: $(BUILD)/calibrate/bench/nccl_fmt.o $(BUILD)/calibrate/bench/bench_util.o
