@@ -704,12 +704,11 @@ static inline __attribute__((always_inline)) void ch_arm(flow_net *net)
 	}
 }
 
-/* Schedules flow f's completion from now at its current rate, replacing the one it
- * had (it then ranks as scheduled last among completions at the same time). */
-static void schedule_done(flow_net *net, int32_t f)
+/* The time, from `now`, at which `left_bytes` at `rate_Bps` are done, rounded to the
+ * nearest ns (UINT64_MAX at most). */
+static inline uint64_t done_time(double left_bytes, double rate_Bps, uint64_t now)
 {
-	double ns = net->warm[f].left_bytes * 1e9 / net->hot[f].rate_Bps;
-	uint64_t now = sim_now(net->s);
+	double ns = left_bytes * 1e9 / rate_Bps;
 	uint64_t dt = UINT64_MAX;
 	if (ns < 1.8e19) {
 		/* llround() of ns >= 0: exact, as ns - trunc(ns) is */
@@ -718,7 +717,14 @@ static void schedule_done(flow_net *net, int32_t f)
 	}
 	if (dt > UINT64_MAX - now)
 		dt = UINT64_MAX - now;
-	done_node x = { now + dt, net->ch_seq++, f };
+	return now + dt;
+}
+
+/* Schedules flow f's completion at t_ns, replacing the one it had (it then ranks as
+ * scheduled last among completions at the same time). */
+static void schedule_at(flow_net *net, int32_t f, uint64_t t_ns)
+{
+	done_node x = { t_ns, net->ch_seq++, f };
 	int32_t i = net->cpos[f];
 	if (x.t_ns < net->ch_until_ns || net->ch_until_ns == UINT64_MAX) {   /* in ch */
 		if (i >= 0) {
@@ -747,6 +753,31 @@ static void schedule_done(flow_net *net, int32_t f)
 		net->warm[f].done_seq = x.seq;
 	}
 	ch_arm(net);
+}
+
+/* Schedules flow f's completion from now at its current rate, replacing the one it
+ * had (it then ranks as scheduled last among completions at the same time). */
+static void schedule_done(flow_net *net, int32_t f)
+{
+	uint64_t now = sim_now(net->s);
+	schedule_at(net, f, done_time(net->warm[f].left_bytes, net->hot[f].rate_Bps, now));
+}
+
+/* schedule_done() of flow f, whose warm record is w, as a solve ends: a completion
+ * that waited far off and stays there (most, on a busy fabric) takes its new time
+ * and rank in place, as schedule_at() would. */
+static inline __attribute__((always_inline)) void reschedule(flow_net *net, int32_t f,
+							     flow_warm *w, double rate_Bps,
+							     uint64_t now)
+{
+	uint64_t t_ns = done_time(w->left_bytes, rate_Bps, now);
+	if (net->cpos[f] == -2 && t_ns >= net->ch_until_ns && net->ch_until_ns != UINT64_MAX) {
+		net->far_ns[f] = t_ns;
+		w->done_seq = net->ch_seq++;
+		ch_arm(net);
+	} else {
+		schedule_at(net, f, t_ns);
+	}
 }
 
 int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
@@ -1259,6 +1290,9 @@ static void r_link(flow_net *net, int32_t i, int mode)
 		net->rf[i].old_t = old_t;
 		return;
 	}
+	/* The records of its links, asked for at once: a hop not in L reads its
+	 * record (can_skip(), t_join()), a miss as a rule, and the hops' reads would
+	 * otherwise wait on each other's branches. */
 	int nh = 0;
 	uint32_t skip = 0;
 	for (int j = 0; j < hops; j++) {
@@ -2028,7 +2062,7 @@ static void finish_solve(flow_net *net, int sticky, int installed)
 				c->left_bytes = 0;
 			c->t_ns = now;
 			net->st.rerated++;
-			schedule_done(net, f);
+			reschedule(net, f, c, nr, now);
 		}
 	}
 	if (installed) {
