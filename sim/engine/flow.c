@@ -1946,6 +1946,38 @@ static void commit_skipped(flow_net *net, int32_t f, uint32_t skip, double old_B
 	}
 }
 
+/* The links of L take their aggregates from the sums over R that freeze() and
+ * measure() gathered (R's flows have their new bottlenecks counted in nb); if
+ * `install`, also their new loads (link_install()). */
+static void commit_links(flow_net *net, int install, uint64_t now)
+{
+	for (int32_t a = 0; a < net->n_l; a++) {
+		int32_t x = net->l[a];
+		const link_tab *kt = &net->t[x];
+		const link_tab2 *k2 = &net->t2[x];
+		flow_link *k = &net->links[kt->id];
+		if (a + 8 < net->n_l)
+			__builtin_prefetch(&net->links[net->t[net->l[a + 8]].id]);
+		int all_r = kt->nfix == 0;
+		double sum = (all_r ? 0 : kt->fixed_Bps) + kt->acc_Bps;
+		k->sum_Bps = sum > 0 ? sum : 0;
+		double base = all_r ? 0 : k2->scanned ? k2->fixed_max_Bps : k->max_ub_Bps;
+		k->max_ub_Bps = base > kt->mx_Bps ? base : kt->mx_Bps;
+		/* Lower bound of the bottlenecked flows' rates: exact when R holds them
+		 * all, else the fixed ones' bound (exact if measure walked the list). */
+		if (k->nb == 0) {
+			k->bmin_Bps = INFINITY;
+		} else if (k->nb == kt->bcnt) {
+			k->bmin_Bps = kt->bmin_new_Bps;
+		} else {
+			double fixed = k2->bscanned ? k2->bmin_scan_Bps : k->bmin_Bps;
+			k->bmin_Bps = fixed < kt->bmin_new_Bps ? fixed : kt->bmin_new_Bps;
+		}
+		if (install)
+			link_install(k, now);
+	}
+}
+
 /* Ends a round: R's flows (r[0 .. n_r), as fill() and measure() left them, less
  * the n_added flows measure() appended) take their new rates and bottlenecks, and
  * L's aggregates follow (from the sums over R that freeze() and measure()
@@ -1980,91 +2012,69 @@ static void commit_round(flow_net *net, int32_t n_added, int install)
 			h->bott = nb;
 		}
 	}
-	for (int32_t a = 0; a < net->n_l; a++) {
-		int32_t x = net->l[a];
-		const link_tab *kt = &net->t[x];
-		const link_tab2 *k2 = &net->t2[x];
-		flow_link *k = &net->links[kt->id];
-		if (a + 8 < net->n_l)
-			__builtin_prefetch(&net->links[net->t[net->l[a + 8]].id]);
-		int all_r = kt->nfix == 0;
-		double sum = (all_r ? 0 : kt->fixed_Bps) + kt->acc_Bps;
-		k->sum_Bps = sum > 0 ? sum : 0;
-		double base = all_r ? 0 : k2->scanned ? k2->fixed_max_Bps : k->max_ub_Bps;
-		k->max_ub_Bps = base > kt->mx_Bps ? base : kt->mx_Bps;
-		/* Lower bound of the bottlenecked flows' rates: exact when R holds them
-		 * all, else the fixed ones' bound (exact if measure walked the list). */
-		if (k->nb == 0) {
-			k->bmin_Bps = INFINITY;
-		} else if (k->nb == kt->bcnt) {
-			k->bmin_Bps = kt->bmin_new_Bps;
-		} else {
-			double fixed = k2->bscanned ? k2->bmin_scan_Bps : k->bmin_Bps;
-			k->bmin_Bps = fixed < kt->bmin_new_Bps ? fixed : kt->bmin_new_Bps;
-		}
-		if (install)
-			link_install(k, now);
-	}
+	commit_links(net, install, now);
 }
 
-/* Ends the solve: in id order, reschedules the completion of each flow of S whose
- * rate changed (unless `sticky` and by no more than FLOW_STICKY, when it keeps its
- * old rate); then installs the new loads of the links in the table (D and every L
- * of the solve; if `installed`, commit_round() did the last round's L, so only D's
- * links outside it are left). Empties the table and the fresh list. */
-static void finish_solve(flow_net *net, int sticky, int installed)
+/* Flow f, given rate nr by the solve running (its rate_Bps now), keeps its old rate
+ * `old`, so close that its completion need not move: its links' aggregates follow
+ * it back, and their loads (again if installed: a link left out of L was; or ahead
+ * of finish_solve()'s pass over the table, idempotent at one time). */
+static void keep_rate(flow_net *net, int32_t f, double old, uint64_t now)
 {
-	uint64_t now = sim_now(net->s);
-	net->n_fresh = 0;
+	flow_hot *h = &net->hot[f];
+	double nr = h->rate_Bps;
+	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+	for (int j = 0; j < h->hops; j++) {
+		flow_link *k = &net->links[p[j].link];
+		k->sum_Bps += old - nr;
+		if (old > k->max_ub_Bps)
+			k->max_ub_Bps = old;
+		link_install(k, now);
+	}
+	if (h->bott >= 0 && old < net->links[h->bott].bmin_Bps)
+		net->links[h->bott].bmin_Bps = old;
+	h->rate_Bps = old;
+}
 
-	int32_t lo = INT32_MAX, hi = -1;
-	for (int32_t i = 0; i < net->n_sf; i++) {
-		int32_t w = net->sf[i] / 64;
-		lo = w < lo ? w : lo;
-		hi = w > hi ? w : hi;
+/* Sets in net->bits the bits of flows ids[0 .. n) and clears the others of the
+ * words between; writes the first and last word to *lo and *hi (hi < lo if n is 0). */
+static void id_bits(flow_net *net, const int32_t *ids, int32_t n, int32_t *lo, int32_t *hi)
+{
+	int32_t l = INT32_MAX, h = -1;
+	for (int32_t i = 0; i < n; i++) {
+		int32_t w = ids[i] / 64;
+		l = w < l ? w : l;
+		h = w > h ? w : h;
 	}
-	GROW(net->bits, net->bits_cap, hi + 1);
-	if (hi >= lo)
-		memset(&net->bits[lo], 0, (size_t)(hi - lo + 1) * sizeof *net->bits);
-	for (int32_t i = 0; i < net->n_sf; i++)
-		net->bits[net->sf[i] / 64] |= (uint64_t)1 << (net->sf[i] % 64);
-	for (int32_t w = lo; w <= hi; w++) {
-		uint64_t b = net->bits[w];
-		while (b) {
-			int32_t f = w * 64 + __builtin_ctzll(b);
-			b &= b - 1;
-			flow_hot *h = &net->hot[f];
-			flow_warm *c = &net->warm[f];
-			double nr = h->rate_Bps, old = c->old_Bps;
-			if (nr == old)
-				continue;
-			if (sticky && fabs(nr - old) <= FLOW_STICKY * old) {
-				/* Keep the old rate; the aggregates follow it. */
-				const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
-				for (int j = 0; j < h->hops; j++) {
-					flow_link *k = &net->links[p[j].link];
-					k->sum_Bps += old - nr;
-					if (old > k->max_ub_Bps)
-						k->max_ub_Bps = old;
-					/* Again if installed (a link left out of L
-					 * was), or ahead of the table's pass below
-					 * (idempotent at one time): its load
-					 * follows. */
-					link_install(k, now);
-				}
-				if (h->bott >= 0 && old < net->links[h->bott].bmin_Bps)
-					net->links[h->bott].bmin_Bps = old;
-				h->rate_Bps = old;
-				continue;
-			}
-			c->left_bytes -= old * 1e-9 * (double)(now - c->t_ns);
-			if (c->left_bytes < 0)
-				c->left_bytes = 0;
-			c->t_ns = now;
-			net->st.rerated++;
-			reschedule(net, f, c, nr, now);
-		}
-	}
+	GROW(net->bits, net->bits_cap, h + 1);
+	if (h >= l)
+		memset(&net->bits[l], 0, (size_t)(h - l + 1) * sizeof *net->bits);
+	for (int32_t i = 0; i < n; i++)
+		net->bits[ids[i] / 64] |= (uint64_t)1 << (ids[i] % 64);
+	*lo = l;
+	*hi = h;
+}
+
+/* Flow f of S, its rate changed from `old` to its rate_Bps now, has its bytes left
+ * brought up to now at the old rate and its completion rescheduled. */
+static inline __attribute__((always_inline)) void rerate(flow_net *net, int32_t f, double old,
+							 uint64_t now)
+{
+	flow_warm *c = &net->warm[f];
+	c->left_bytes -= old * 1e-9 * (double)(now - c->t_ns);
+	if (c->left_bytes < 0)
+		c->left_bytes = 0;
+	c->t_ns = now;
+	net->st.rerated++;
+	reschedule(net, f, c, net->hot[f].rate_Bps, now);
+}
+
+/* The end of finish_solve(): installs the new loads of the links in the table (D
+ * and every L of the solve; if `installed`, the last round's L has them already, so
+ * only D's links outside it are left), and empties the table and the fresh list. */
+static void finish_links(flow_net *net, int installed, uint64_t now)
+{
+	net->n_fresh = 0;
 	if (installed) {
 		for (int32_t d = 0; d < net->n_dirty; d++)
 			if (net->t[d].epoch != net->epoch)
@@ -2078,6 +2088,80 @@ static void finish_solve(flow_net *net, int sticky, int installed)
 	}
 	net->n_t = 0;
 	net->n_dirty = 0;
+}
+
+/* Ends the solve: in id order, reschedules the completion of each flow of S whose
+ * rate changed (unless `sticky` and by no more than FLOW_STICKY, when it keeps its
+ * old rate); then finish_links(). */
+static void finish_solve(flow_net *net, int sticky, int installed)
+{
+	uint64_t now = sim_now(net->s);
+	int32_t lo, hi;
+	id_bits(net, net->sf, net->n_sf, &lo, &hi);
+	for (int32_t w = lo; w <= hi; w++) {
+		uint64_t b = net->bits[w];
+		while (b) {
+			int32_t f = w * 64 + __builtin_ctzll(b);
+			b &= b - 1;
+			double nr = net->hot[f].rate_Bps, old = net->warm[f].old_Bps;
+			if (nr == old)
+				continue;
+			if (sticky && fabs(nr - old) <= FLOW_STICKY * old) {
+				keep_rate(net, f, old, now);
+				continue;
+			}
+			rerate(net, f, old, now);
+		}
+	}
+	finish_links(net, installed, now);
+}
+
+/* commit_round() of the only round of a local solve, then its finish_solve(), sticky
+ * and installed, in fewer passes over R: S is R (every flow is new to it, with its
+ * old rate in rf[].old_Bps), so the flows take their new rates in the id-ordered
+ * pass that reschedules them, after the links' pass as before. The same sums in the
+ * same order, and the same completions scheduled in the same order. */
+static void commit_only_round(flow_net *net)
+{
+	uint64_t now = sim_now(net->s);
+	const int32_t n = net->n_r;
+	for (int32_t i = 0; i < n; i++) {
+		int32_t f = net->r[i];
+		flow_hot *h = &net->hot[f];
+		const r_flow *q = &net->rf[i];
+		if (q->skip)
+			commit_skipped(net, f, q->skip, q->old_Bps, q->new_Bps, now);
+		int32_t nb = q->new_bott;
+		if (h->bott != nb) {
+			if (h->bott >= 0)
+				net->links[h->bott].nb--;
+			if (nb >= 0)
+				net->links[nb].nb++;
+			h->bott = nb;
+		}
+	}
+	commit_links(net, 1, now);
+	int32_t lo, hi;
+	id_bits(net, net->r, n, &lo, &hi);
+	for (int32_t w = lo; w <= hi; w++) {
+		uint64_t b = net->bits[w];
+		while (b) {
+			int32_t f = w * 64 + __builtin_ctzll(b);
+			b &= b - 1;
+			flow_hot *h = &net->hot[f];
+			const r_flow *q = &net->rf[h->ridx];
+			double nr = q->new_Bps, old = q->old_Bps;
+			if (nr == old)
+				continue;
+			h->rate_Bps = nr;
+			if (fabs(nr - old) <= FLOW_STICKY * old) {
+				keep_rate(net, f, old, now);
+				continue;
+			}
+			rerate(net, f, old, now);
+		}
+	}
+	finish_links(net, 1, now);
 }
 
 /* The local solve described at the top of the file. */
@@ -2104,7 +2188,6 @@ static void solve_local(flow_net *net)
 			}
 		}
 	}
-	int installed = 0;
 	for (int round = 0;; round++) {
 		int32_t n_r0 = net->n_r;
 		/* A round of a few flows opens few links: leaving some out would not
@@ -2120,11 +2203,15 @@ static void solve_local(flow_net *net)
 		}
 		int32_t added = measure(net, 1);
 		net->st.rounds++;
-		if (added == 0) {
+		if (added == 0 && round == 0) {
 			/* A one-round solve's table is D and this L: the links take
-			 * their loads in the same pass. */
-			installed = round == 0;
-			commit_round(net, 0, installed);
+			 * their loads in the same pass, and S is R. */
+			net->st.solved_flows += (uint64_t)net->n_r;
+			commit_only_round(net);
+			return;
+		}
+		if (added == 0) {
+			commit_round(net, 0, 0);
 			net->st.solved_flows += (uint64_t)net->n_r;
 			break;
 		}
@@ -2146,7 +2233,7 @@ static void solve_local(flow_net *net)
 		net->n_r = added;
 		next_epoch(net);
 	}
-	finish_solve(net, 1, installed);
+	finish_solve(net, 1, 0);
 }
 
 static void flow_solve_ev(sim *s, void *arg, uint64_t data)
