@@ -1290,9 +1290,6 @@ static void r_link(flow_net *net, int32_t i, int mode)
 		net->rf[i].old_t = old_t;
 		return;
 	}
-	/* The records of its links, asked for at once: a hop not in L reads its
-	 * record (can_skip(), t_join()), a miss as a rule, and the hops' reads would
-	 * otherwise wait on each other's branches. */
 	int nh = 0;
 	uint32_t skip = 0;
 	for (int j = 0; j < hops; j++) {
