@@ -181,7 +181,9 @@ typedef struct {
 	double old_Bps;            /* its rate when it joined R */
 } r_flow;
 
-/* Hop j of R's flow i (at i * FLOW_MAX_HOPS + j in net->rh). */
+/* Hop j of R's flow i (at i * FLOW_MAX_HOPS + j in net->rh). The slots its hops in
+ * L leave free at the end hold, from the last back, the links of its hops left out
+ * of L (t only: a link id, one per bit of rf[].skip). */
 typedef struct {
 	int32_t t;                 /* the link's net->t entry; -1 once the flow froze */
 	int32_t next;              /* next hop of R on the link, -1 at the end */
@@ -1290,7 +1292,7 @@ static void r_link(flow_net *net, int32_t i, int mode)
 		net->rf[i].old_t = old_t;
 		return;
 	}
-	int nh = 0;
+	int nh = 0, n_out = 0;
 	uint32_t skip = 0;
 	for (int j = 0; j < hops; j++) {
 		int32_t li = p[j].link;
@@ -1315,6 +1317,9 @@ static void r_link(flow_net *net, int32_t i, int mode)
 			memcpy(ks, &a, sizeof a);
 			lk->skip_epoch = e;
 			net->st.skipped += (uint64_t)first;
+			/* Listed from the far end of its hop scratch, which its hops
+			 * in L (fewer than its hops less these) never reach. */
+			rh[FLOW_MAX_HOPS - 1 - n_out++].t = li;
 			skip |= 1u << j;
 			continue;
 		}
@@ -1360,9 +1365,9 @@ static void r_link(flow_net *net, int32_t i, int mode)
  * fill can stop at the first link they fill. */
 static __attribute__((noinline)) void skip_rise(flow_net *net, int32_t i, double up_Bps)
 {
-	const flow_hop *p = &net->path[(size_t)net->r[i] * FLOW_MAX_HOPS];
-	for (uint32_t b = net->rf[i].skip; b; b &= b - 1) {
-		double *ks = &net->spare[p[__builtin_ctz(b)].link];
+	const r_hop *out = &net->rh[(size_t)i * FLOW_MAX_HOPS + FLOW_MAX_HOPS - 1];
+	for (uint32_t b = net->rf[i].skip; b; b &= b - 1, out--) {
+		double *ks = &net->spare[out->t];
 		*ks -= up_Bps;
 		net->skip_fail |= !(*ks > 0);
 	}
@@ -1920,15 +1925,16 @@ static void link_install(flow_link *k, uint64_t now)
 	k->load_Bps = k->sum_Bps;
 }
 
-/* The aggregates of the links that hops `skip` of flow f's path are on, left out of
- * L, follow its rate from old_Bps to new_Bps (no flow has its bottleneck there), and
- * the links take their new loads (they are in no link table). */
-static void commit_skipped(flow_net *net, int32_t f, uint32_t skip, double old_Bps,
+/* The aggregates of the links that hops `skip` of R's flow i are on, left out of L
+ * (listed by r_link() at the end of its hop scratch), follow its rate from old_Bps
+ * to new_Bps (no flow has its bottleneck there), and the links take their new loads
+ * (they are in no link table). */
+static void commit_skipped(flow_net *net, int32_t i, uint32_t skip, double old_Bps,
 			   double new_Bps, uint64_t now)
 {
-	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
-	for (uint32_t b = skip; b; b &= b - 1) {
-		flow_link *k = &net->links[p[__builtin_ctz(b)].link];
+	const r_hop *out = &net->rh[(size_t)i * FLOW_MAX_HOPS + FLOW_MAX_HOPS - 1];
+	for (uint32_t b = skip; b; b &= b - 1, out--) {
+		flow_link *k = &net->links[out->t];
 		double sum = k->sum_Bps + (new_Bps - old_Bps);
 		k->sum_Bps = sum > 0 ? sum : 0;
 		k->max_ub_Bps = new_Bps > k->max_ub_Bps ? new_Bps : k->max_ub_Bps;
@@ -1997,7 +2003,7 @@ static void commit_round(flow_net *net, int32_t n_added, int install)
 			net->sf[net->n_sf++] = f;
 		}
 		if (net->rf[i].skip)
-			commit_skipped(net, f, net->rf[i].skip, h->rate_Bps,
+			commit_skipped(net, i, net->rf[i].skip, h->rate_Bps,
 				       net->rf[i].new_Bps, now);
 		h->rate_Bps = net->rf[i].new_Bps;
 		int32_t nb = net->rf[i].new_bott;
@@ -2127,7 +2133,7 @@ static void commit_only_round(flow_net *net)
 		flow_hot *h = &net->hot[f];
 		const r_flow *q = &net->rf[i];
 		if (q->skip)
-			commit_skipped(net, f, q->skip, q->old_Bps, q->new_Bps, now);
+			commit_skipped(net, i, q->skip, q->old_Bps, q->new_Bps, now);
 		int32_t nb = q->new_bott;
 		if (h->bott != nb) {
 			if (h->bott >= 0)
