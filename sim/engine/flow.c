@@ -1299,7 +1299,7 @@ static void r_link(flow_net *net, int32_t i, int mode)
 		int32_t x = net->tidx[li];
 		const link_tab *t = net->t;
 		/* In L already (most hops): t_open() would find it so. */
-		int in_t = x >= 0 && x < n_t && t[x].id == li;
+		int in_t = (uint32_t)x < (uint32_t)n_t && t[x].id == li;
 		int fresh = !(in_t && t[x].epoch == e);
 		if (fresh && net->skip_on && !(in_t && x < net->n_dirty) &&
 		    can_skip(&net->links[li])) {
