@@ -311,7 +311,8 @@ struct flow_net {
 	uint32_t sepoch;           /* solve number, for the S marks */
 	int32_t *sf;               /* S: flows whose rate the solve running may change */
 	int32_t n_sf, sf_cap;
-	uint64_t *bits;            /* flow ids of S, to visit them in id order */
+	uint64_t *bits;            /* flow ids of S, to visit them in id order (all
+	                            * zero between uses) */
 	int32_t bits_cap;
 	cand_node *cand;           /* fill: fixed flows faster than a link's level */
 	int32_t cand_cap;
@@ -2039,21 +2040,24 @@ static void keep_rate(flow_net *net, int32_t f, double old, uint64_t now)
 	h->rate_Bps = old;
 }
 
-/* Sets in net->bits the bits of flows ids[0 .. n) and clears the others of the
- * words between; writes the first and last word to *lo and *hi (hi < lo if n is 0). */
+/* Sets in net->bits, all zero between uses, the bits of flows ids[0 .. n); writes
+ * the first and last word that holds one to *lo and *hi (hi < lo if n is 0). The
+ * caller clears each word as it reads it. */
 static void id_bits(flow_net *net, const int32_t *ids, int32_t n, int32_t *lo, int32_t *hi)
 {
+	int32_t words = net->n_slots / 64 + 1, old = net->bits_cap;
+	if (words > old) {
+		GROW(net->bits, net->bits_cap, words);
+		memset(&net->bits[old], 0, (size_t)(net->bits_cap - old) * sizeof *net->bits);
+	}
+	uint64_t *bits = net->bits;
 	int32_t l = INT32_MAX, h = -1;
 	for (int32_t i = 0; i < n; i++) {
 		int32_t w = ids[i] / 64;
 		l = w < l ? w : l;
 		h = w > h ? w : h;
+		bits[w] |= (uint64_t)1 << (ids[i] % 64);
 	}
-	GROW(net->bits, net->bits_cap, h + 1);
-	if (h >= l)
-		memset(&net->bits[l], 0, (size_t)(h - l + 1) * sizeof *net->bits);
-	for (int32_t i = 0; i < n; i++)
-		net->bits[ids[i] / 64] |= (uint64_t)1 << (ids[i] % 64);
 	*lo = l;
 	*hi = h;
 }
@@ -2103,6 +2107,7 @@ static void finish_solve(flow_net *net, int sticky, int installed)
 	id_bits(net, net->sf, net->n_sf, &lo, &hi);
 	for (int32_t w = lo; w <= hi; w++) {
 		uint64_t b = net->bits[w];
+		net->bits[w] = 0;
 		while (b) {
 			int32_t f = w * 64 + __builtin_ctzll(b);
 			b &= b - 1;
@@ -2148,6 +2153,7 @@ static void commit_only_round(flow_net *net)
 	id_bits(net, net->r, n, &lo, &hi);
 	for (int32_t w = lo; w <= hi; w++) {
 		uint64_t b = net->bits[w];
+		net->bits[w] = 0;
 		while (b) {
 			int32_t f = w * 64 + __builtin_ctzll(b);
 			b &= b - 1;
