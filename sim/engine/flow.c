@@ -1293,8 +1293,9 @@ static void r_link(flow_net *net, int32_t i, int mode)
 		net->rf[i].old_t = old_t;
 		return;
 	}
-	int nh = 0, n_out = 0;
+	int nh = 0;
 	uint32_t skip = 0;
+	r_hop *out = &rh[FLOW_MAX_HOPS - 1];
 	for (int j = 0; j < hops; j++) {
 		int32_t li = p[j].link;
 		int32_t x = net->tidx[li];
@@ -1320,7 +1321,7 @@ static void r_link(flow_net *net, int32_t i, int mode)
 			net->st.skipped += (uint64_t)first;
 			/* Listed from the far end of its hop scratch, which its hops
 			 * in L (fewer than its hops less these) never reach. */
-			rh[FLOW_MAX_HOPS - 1 - n_out++].t = li;
+			(out--)->t = li;
 			skip |= 1u << j;
 			continue;
 		}
