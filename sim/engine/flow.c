@@ -1931,8 +1931,9 @@ static void link_install(flow_link *k, uint64_t now)
  * (listed by r_link() at the end of its hop scratch), follow its rate from old_Bps
  * to new_Bps (no flow has its bottleneck there), and the links take their new loads
  * (they are in no link table). */
-static void commit_skipped(flow_net *net, int32_t i, uint32_t skip, double old_Bps,
-			   double new_Bps, uint64_t now)
+static inline __attribute__((always_inline)) void commit_skipped(flow_net *net, int32_t i,
+								 uint32_t skip, double old_Bps,
+								 double new_Bps, uint64_t now)
 {
 	const r_hop *out = &net->rh[(size_t)i * FLOW_MAX_HOPS + FLOW_MAX_HOPS - 1];
 	for (uint32_t b = skip; b; b &= b - 1, out--) {
