@@ -1365,7 +1365,8 @@ static void r_link(flow_net *net, int32_t i, int mode)
  * slack never reached them: its flows froze where they would have, at the same
  * levels, and those links are no flow's bottleneck. The rises only add up, so the
  * fill can stop at the first link they fill. */
-static __attribute__((noinline)) void skip_rise(flow_net *net, int32_t i, double up_Bps)
+static inline __attribute__((always_inline)) void skip_rise(flow_net *net, int32_t i,
+							     double up_Bps)
 {
 	const r_hop *out = &net->rh[(size_t)i * FLOW_MAX_HOPS + FLOW_MAX_HOPS - 1];
 	for (uint32_t b = net->rf[i].skip; b; b &= b - 1, out--) {
