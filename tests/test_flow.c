@@ -8,7 +8,8 @@
  * Also sparse random networks (most links carrying one flow, capacities tied), links
  * of one flow hand-solved against ties, links with slack left out of a round's fill
  * (hand-solved, one that cannot bind and one that does, and random networks against
- * the reference), and the memory the network reports.
+ * the reference), the memory the network reports, and completions waiting far off
+ * re-rated in place, or brought near, at their exact times and in tie order.
  *
  * What this misses: timing (bench/bench_flow.c measures it) and epoch wrap-around
  * after 2^32 solve rounds. */
@@ -55,6 +56,72 @@ static void on_done(sim *s, void *arg, uint64_t data)
 		d->count[data]++;
 	}
 	d->n++;
+}
+
+/* ---- rescheduling as a solve commits (far-off completions, one-round solves) ---- */
+
+/* A log of completions in the order they ran: flow (data) and time. */
+#define FAR_MAX 5100
+typedef struct {
+	uint64_t order[FAR_MAX];
+	uint64_t t[FAR_MAX];
+	int n;
+} far_log;
+
+static void on_far_done(sim *s, void *arg, uint64_t data)
+{
+	far_log *o = arg;
+	if (o->n < FAR_MAX) {
+		o->order[o->n] = data;
+		o->t[o->n] = sim_now(s);
+	}
+	o->n++;
+}
+
+/* Completions that wait far off (outside the heap) are re-rated in place and keep
+ * their exact times and tie order, and one that a re-rating brings near moves into
+ * the heap (the in-place shortcut must not take it). All times are whole ns, so
+ * each must be exact. 5,000 flows share link L (1 GB/s), 250 each of 1 MB + g kB
+ * (g = 0..19): processor sharing, group g ends at 5 s + 250 us * sum over k = 1..g
+ * of (20 - k), each end re-rating every flow left; the 250 of a group tie and end
+ * in id order. On link M (1 MB/s), H (1 kB) and Z (4 MB) get 0.5 MB/s each: Z is
+ * due at 8 s, past the heap's reach (its 256 earliest when 5,002 completions went
+ * in at once) so far off; H ends at 2 ms and Z, now at 1 MB/s, at 4.001 s. */
+static void test_far_rerate_exact(void)
+{
+	sim *s = sim_new(64);
+	flow_net *net = flow_net_new(s);
+	static far_log o;
+	memset(&o, 0, sizeof o);
+	link_id l = flow_link_add(net, 1e9, 0), m = flow_link_add(net, 1e6, 0);
+	T_EQ_INT(flow_start(net, &m, 1, 1e3, 0, on_far_done, &o, 0, NULL), 0);      /* H */
+	T_EQ_INT(flow_start(net, &m, 1, 4e6, 0, on_far_done, &o, 1, NULL), 0);      /* Z */
+	for (int i = 0; i < 5000; i++)
+		T_EQ_INT(flow_start(net, &l, 1, 1e6 + 1e3 * (i % 20), 0, on_far_done, &o,
+				    2 + (uint64_t)i, NULL), 0);
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(o.n, 5002);
+	flow_stats st;
+	flow_net_stats(net, &st);
+	T_CHECK(st.spills >= 1);              /* completions did wait far off */
+	T_CHECK(st.rerated >= 5000 * 19 / 2);
+	T_EQ_INT(o.order[0], 0);
+	T_EQ_INT(o.t[0], 2000000);
+	T_EQ_INT(o.order[1], 1);
+	T_EQ_INT(o.t[1], 4001000000);
+	int bad = 0;
+	uint64_t t_g = 5000000000;
+	for (int g = 0, k = 2; g < 20; g++) {
+		if (g > 0)
+			t_g += 250000 * (uint64_t)(20 - g);
+		/* group g, in id order, all at t_g */
+		for (int i = g; i < 5000; i += 20, k++)
+			bad += o.order[k] != 2 + (uint64_t)i || o.t[k] != t_g;
+	}
+	T_CHECKF(bad == 0, "%d completions off their exact time or order", bad);
+	T_EQ_INT(flow_active_count(net), 0);
+	flow_net_free(net);
+	sim_free(s);
 }
 
 static void test_one_flow(void)
@@ -1316,6 +1383,7 @@ static void test_completion_heap_order(void)
 
 int main(void)
 {
+	T_RUN(test_far_rerate_exact);
 	T_RUN(test_one_flow);
 	T_RUN(test_two_flows_share);
 	T_RUN(test_parking_lot);

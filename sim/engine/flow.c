@@ -181,7 +181,9 @@ typedef struct {
 	double old_Bps;            /* its rate when it joined R */
 } r_flow;
 
-/* Hop j of R's flow i (at i * FLOW_MAX_HOPS + j in net->rh). */
+/* Hop j of R's flow i (at i * FLOW_MAX_HOPS + j in net->rh). The slots its hops in
+ * L leave free at the end hold, from the last back, the links of its hops left out
+ * of L (t only: a link id, one per bit of rf[].skip). */
 typedef struct {
 	int32_t t;                 /* the link's net->t entry; -1 once the flow froze */
 	int32_t next;              /* next hop of R on the link, -1 at the end */
@@ -309,7 +311,8 @@ struct flow_net {
 	uint32_t sepoch;           /* solve number, for the S marks */
 	int32_t *sf;               /* S: flows whose rate the solve running may change */
 	int32_t n_sf, sf_cap;
-	uint64_t *bits;            /* flow ids of S, to visit them in id order */
+	uint64_t *bits;            /* flow ids of S, to visit them in id order (all
+	                            * zero between uses) */
 	int32_t bits_cap;
 	cand_node *cand;           /* fill: fixed flows faster than a link's level */
 	int32_t cand_cap;
@@ -704,12 +707,11 @@ static inline __attribute__((always_inline)) void ch_arm(flow_net *net)
 	}
 }
 
-/* Schedules flow f's completion from now at its current rate, replacing the one it
- * had (it then ranks as scheduled last among completions at the same time). */
-static void schedule_done(flow_net *net, int32_t f)
+/* The time, from `now`, at which `left_bytes` at `rate_Bps` are done, rounded to the
+ * nearest ns (UINT64_MAX at most). */
+static inline uint64_t done_time(double left_bytes, double rate_Bps, uint64_t now)
 {
-	double ns = net->warm[f].left_bytes * 1e9 / net->hot[f].rate_Bps;
-	uint64_t now = sim_now(net->s);
+	double ns = left_bytes * 1e9 / rate_Bps;
 	uint64_t dt = UINT64_MAX;
 	if (ns < 1.8e19) {
 		/* llround() of ns >= 0: exact, as ns - trunc(ns) is */
@@ -718,7 +720,14 @@ static void schedule_done(flow_net *net, int32_t f)
 	}
 	if (dt > UINT64_MAX - now)
 		dt = UINT64_MAX - now;
-	done_node x = { now + dt, net->ch_seq++, f };
+	return now + dt;
+}
+
+/* Schedules flow f's completion at t_ns, replacing the one it had (it then ranks as
+ * scheduled last among completions at the same time). */
+static void schedule_at(flow_net *net, int32_t f, uint64_t t_ns)
+{
+	done_node x = { t_ns, net->ch_seq++, f };
 	int32_t i = net->cpos[f];
 	if (x.t_ns < net->ch_until_ns || net->ch_until_ns == UINT64_MAX) {   /* in ch */
 		if (i >= 0) {
@@ -747,6 +756,31 @@ static void schedule_done(flow_net *net, int32_t f)
 		net->warm[f].done_seq = x.seq;
 	}
 	ch_arm(net);
+}
+
+/* Schedules flow f's completion from now at its current rate, replacing the one it
+ * had (it then ranks as scheduled last among completions at the same time). */
+static void schedule_done(flow_net *net, int32_t f)
+{
+	uint64_t now = sim_now(net->s);
+	schedule_at(net, f, done_time(net->warm[f].left_bytes, net->hot[f].rate_Bps, now));
+}
+
+/* schedule_done() of flow f, whose warm record is w, as a solve ends: a completion
+ * that waited far off and stays there (most, on a busy fabric) takes its new time
+ * and rank in place, as schedule_at() would. */
+static inline __attribute__((always_inline)) void reschedule(flow_net *net, int32_t f,
+							     flow_warm *w, double rate_Bps,
+							     uint64_t now)
+{
+	uint64_t t_ns = done_time(w->left_bytes, rate_Bps, now);
+	if (net->cpos[f] == -2 && t_ns >= net->ch_until_ns && net->ch_until_ns != UINT64_MAX) {
+		net->far_ns[f] = t_ns;
+		w->done_seq = net->ch_seq++;
+		ch_arm(net);
+	} else {
+		schedule_at(net, f, t_ns);
+	}
 }
 
 int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
@@ -1261,12 +1295,13 @@ static void r_link(flow_net *net, int32_t i, int mode)
 	}
 	int nh = 0;
 	uint32_t skip = 0;
+	r_hop *out = &rh[FLOW_MAX_HOPS - 1];
 	for (int j = 0; j < hops; j++) {
 		int32_t li = p[j].link;
 		int32_t x = net->tidx[li];
 		const link_tab *t = net->t;
 		/* In L already (most hops): t_open() would find it so. */
-		int in_t = x >= 0 && x < n_t && t[x].id == li;
+		int in_t = (uint32_t)x < (uint32_t)n_t && t[x].id == li;
 		int fresh = !(in_t && t[x].epoch == e);
 		if (fresh && net->skip_on && !(in_t && x < net->n_dirty) &&
 		    can_skip(&net->links[li])) {
@@ -1284,6 +1319,9 @@ static void r_link(flow_net *net, int32_t i, int mode)
 			memcpy(ks, &a, sizeof a);
 			lk->skip_epoch = e;
 			net->st.skipped += (uint64_t)first;
+			/* Listed from the far end of its hop scratch, which its hops
+			 * in L (fewer than its hops less these) never reach. */
+			(out--)->t = li;
 			skip |= 1u << j;
 			continue;
 		}
@@ -1327,11 +1365,12 @@ static void r_link(flow_net *net, int32_t i, int mode)
  * slack never reached them: its flows froze where they would have, at the same
  * levels, and those links are no flow's bottleneck. The rises only add up, so the
  * fill can stop at the first link they fill. */
-static __attribute__((noinline)) void skip_rise(flow_net *net, int32_t i, double up_Bps)
+static inline __attribute__((always_inline)) void skip_rise(flow_net *net, int32_t i,
+							     double up_Bps)
 {
-	const flow_hop *p = &net->path[(size_t)net->r[i] * FLOW_MAX_HOPS];
-	for (uint32_t b = net->rf[i].skip; b; b &= b - 1) {
-		double *ks = &net->spare[p[__builtin_ctz(b)].link];
+	const r_hop *out = &net->rh[(size_t)i * FLOW_MAX_HOPS + FLOW_MAX_HOPS - 1];
+	for (uint32_t b = net->rf[i].skip; b; b &= b - 1, out--) {
+		double *ks = &net->spare[out->t];
 		*ks -= up_Bps;
 		net->skip_fail |= !(*ks > 0);
 	}
@@ -1889,15 +1928,17 @@ static void link_install(flow_link *k, uint64_t now)
 	k->load_Bps = k->sum_Bps;
 }
 
-/* The aggregates of the links that hops `skip` of flow f's path are on, left out of
- * L, follow its rate from old_Bps to new_Bps (no flow has its bottleneck there), and
- * the links take their new loads (they are in no link table). */
-static void commit_skipped(flow_net *net, int32_t f, uint32_t skip, double old_Bps,
-			   double new_Bps, uint64_t now)
+/* The aggregates of the links that hops `skip` of R's flow i are on, left out of L
+ * (listed by r_link() at the end of its hop scratch), follow its rate from old_Bps
+ * to new_Bps (no flow has its bottleneck there), and the links take their new loads
+ * (they are in no link table). */
+static inline __attribute__((always_inline)) void commit_skipped(flow_net *net, int32_t i,
+								 uint32_t skip, double old_Bps,
+								 double new_Bps, uint64_t now)
 {
-	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
-	for (uint32_t b = skip; b; b &= b - 1) {
-		flow_link *k = &net->links[p[__builtin_ctz(b)].link];
+	const r_hop *out = &net->rh[(size_t)i * FLOW_MAX_HOPS + FLOW_MAX_HOPS - 1];
+	for (uint32_t b = skip; b; b &= b - 1, out--) {
+		flow_link *k = &net->links[out->t];
 		double sum = k->sum_Bps + (new_Bps - old_Bps);
 		k->sum_Bps = sum > 0 ? sum : 0;
 		k->max_ub_Bps = new_Bps > k->max_ub_Bps ? new_Bps : k->max_ub_Bps;
@@ -1912,40 +1953,11 @@ static void commit_skipped(flow_net *net, int32_t f, uint32_t skip, double old_B
 	}
 }
 
-/* Ends a round: R's flows (r[0 .. n_r), as fill() and measure() left them, less
- * the n_added flows measure() appended) take their new rates and bottlenecks, and
- * L's aggregates follow (from the sums over R that freeze() and measure()
- * gathered). A flow first touched in this solve joins S with its old rate. Later
- * rounds hold these rates fixed like any other. If `install` (the last round of a
- * solve that keeps no old rate, so no sum changes after it), L's links also take
- * their new loads (link_install()) in the same pass. */
-static void commit_round(flow_net *net, int32_t n_added, int install)
+/* The links of L take their aggregates from the sums over R that freeze() and
+ * measure() gathered (R's flows have their new bottlenecks counted in nb); if
+ * `install`, also their new loads (link_install()). */
+static void commit_links(flow_net *net, int install, uint64_t now)
 {
-	uint64_t now = sim_now(net->s);
-	int32_t n = net->n_r - n_added;
-	for (int32_t i = 0; i < n; i++) {
-		int32_t f = net->r[i];
-		flow_hot *h = &net->hot[f];
-		flow_warm *c = &net->warm[f];
-		if (c->smark != net->sepoch) {
-			c->smark = net->sepoch;
-			c->old_Bps = h->rate_Bps;
-			GROW(net->sf, net->sf_cap, net->n_sf + 1);
-			net->sf[net->n_sf++] = f;
-		}
-		if (net->rf[i].skip)
-			commit_skipped(net, f, net->rf[i].skip, h->rate_Bps,
-				       net->rf[i].new_Bps, now);
-		h->rate_Bps = net->rf[i].new_Bps;
-		int32_t nb = net->rf[i].new_bott;
-		if (h->bott != nb) {
-			if (h->bott >= 0)
-				net->links[h->bott].nb--;
-			if (nb >= 0)
-				net->links[nb].nb++;
-			h->bott = nb;
-		}
-	}
 	for (int32_t a = 0; a < net->n_l; a++) {
 		int32_t x = net->l[a];
 		const link_tab *kt = &net->t[x];
@@ -1973,64 +1985,106 @@ static void commit_round(flow_net *net, int32_t n_added, int install)
 	}
 }
 
-/* Ends the solve: in id order, reschedules the completion of each flow of S whose
- * rate changed (unless `sticky` and by no more than FLOW_STICKY, when it keeps its
- * old rate); then installs the new loads of the links in the table (D and every L
- * of the solve; if `installed`, commit_round() did the last round's L, so only D's
- * links outside it are left). Empties the table and the fresh list. */
-static void finish_solve(flow_net *net, int sticky, int installed)
+/* Ends a round: R's flows (r[0 .. n_r), as fill() and measure() left them, less
+ * the n_added flows measure() appended) take their new rates and bottlenecks, and
+ * L's aggregates follow (from the sums over R that freeze() and measure()
+ * gathered). A flow first touched in this solve joins S with its old rate. Later
+ * rounds hold these rates fixed like any other. If `install` (the last round of a
+ * solve that keeps no old rate, so no sum changes after it), L's links also take
+ * their new loads (link_install()) in the same pass. */
+static void commit_round(flow_net *net, int32_t n_added, int install)
 {
 	uint64_t now = sim_now(net->s);
-	net->n_fresh = 0;
-
-	int32_t lo = INT32_MAX, hi = -1;
-	for (int32_t i = 0; i < net->n_sf; i++) {
-		int32_t w = net->sf[i] / 64;
-		lo = w < lo ? w : lo;
-		hi = w > hi ? w : hi;
-	}
-	GROW(net->bits, net->bits_cap, hi + 1);
-	if (hi >= lo)
-		memset(&net->bits[lo], 0, (size_t)(hi - lo + 1) * sizeof *net->bits);
-	for (int32_t i = 0; i < net->n_sf; i++)
-		net->bits[net->sf[i] / 64] |= (uint64_t)1 << (net->sf[i] % 64);
-	for (int32_t w = lo; w <= hi; w++) {
-		uint64_t b = net->bits[w];
-		while (b) {
-			int32_t f = w * 64 + __builtin_ctzll(b);
-			b &= b - 1;
-			flow_hot *h = &net->hot[f];
-			flow_warm *c = &net->warm[f];
-			double nr = h->rate_Bps, old = c->old_Bps;
-			if (nr == old)
-				continue;
-			if (sticky && fabs(nr - old) <= FLOW_STICKY * old) {
-				/* Keep the old rate; the aggregates follow it. */
-				const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
-				for (int j = 0; j < h->hops; j++) {
-					flow_link *k = &net->links[p[j].link];
-					k->sum_Bps += old - nr;
-					if (old > k->max_ub_Bps)
-						k->max_ub_Bps = old;
-					/* Again if installed (a link left out of L
-					 * was), or ahead of the table's pass below
-					 * (idempotent at one time): its load
-					 * follows. */
-					link_install(k, now);
-				}
-				if (h->bott >= 0 && old < net->links[h->bott].bmin_Bps)
-					net->links[h->bott].bmin_Bps = old;
-				h->rate_Bps = old;
-				continue;
-			}
-			c->left_bytes -= old * 1e-9 * (double)(now - c->t_ns);
-			if (c->left_bytes < 0)
-				c->left_bytes = 0;
-			c->t_ns = now;
-			net->st.rerated++;
-			schedule_done(net, f);
+	int32_t n = net->n_r - n_added;
+	for (int32_t i = 0; i < n; i++) {
+		int32_t f = net->r[i];
+		flow_hot *h = &net->hot[f];
+		flow_warm *c = &net->warm[f];
+		if (c->smark != net->sepoch) {
+			c->smark = net->sepoch;
+			c->old_Bps = h->rate_Bps;
+			GROW(net->sf, net->sf_cap, net->n_sf + 1);
+			net->sf[net->n_sf++] = f;
+		}
+		if (net->rf[i].skip)
+			commit_skipped(net, i, net->rf[i].skip, h->rate_Bps,
+				       net->rf[i].new_Bps, now);
+		h->rate_Bps = net->rf[i].new_Bps;
+		int32_t nb = net->rf[i].new_bott;
+		if (h->bott != nb) {
+			if (h->bott >= 0)
+				net->links[h->bott].nb--;
+			if (nb >= 0)
+				net->links[nb].nb++;
+			h->bott = nb;
 		}
 	}
+	commit_links(net, install, now);
+}
+
+/* Flow f, given rate nr by the solve running (its rate_Bps now), keeps its old rate
+ * `old`, so close that its completion need not move: its links' aggregates follow
+ * it back, and their loads (again if installed: a link left out of L was; or ahead
+ * of finish_solve()'s pass over the table, idempotent at one time). */
+static void keep_rate(flow_net *net, int32_t f, double old, uint64_t now)
+{
+	flow_hot *h = &net->hot[f];
+	double nr = h->rate_Bps;
+	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+	for (int j = 0; j < h->hops; j++) {
+		flow_link *k = &net->links[p[j].link];
+		k->sum_Bps += old - nr;
+		if (old > k->max_ub_Bps)
+			k->max_ub_Bps = old;
+		link_install(k, now);
+	}
+	if (h->bott >= 0 && old < net->links[h->bott].bmin_Bps)
+		net->links[h->bott].bmin_Bps = old;
+	h->rate_Bps = old;
+}
+
+/* Sets in net->bits, all zero between uses, the bits of flows ids[0 .. n); writes
+ * the first and last word that holds one to *lo and *hi (hi < lo if n is 0). The
+ * caller clears each word as it reads it. */
+static void id_bits(flow_net *net, const int32_t *ids, int32_t n, int32_t *lo, int32_t *hi)
+{
+	int32_t words = net->n_slots / 64 + 1, old = net->bits_cap;
+	if (words > old) {
+		GROW(net->bits, net->bits_cap, words);
+		memset(&net->bits[old], 0, (size_t)(net->bits_cap - old) * sizeof *net->bits);
+	}
+	uint64_t *bits = net->bits;
+	int32_t l = INT32_MAX, h = -1;
+	for (int32_t i = 0; i < n; i++) {
+		int32_t w = ids[i] / 64;
+		l = w < l ? w : l;
+		h = w > h ? w : h;
+		bits[w] |= (uint64_t)1 << (ids[i] % 64);
+	}
+	*lo = l;
+	*hi = h;
+}
+
+/* Flow f of S, its rate changed from `old` to its rate_Bps now, has its bytes left
+ * brought up to now at the old rate and its completion rescheduled. */
+static inline __attribute__((always_inline)) void rerate(flow_net *net, int32_t f, double old,
+							 uint64_t now)
+{
+	flow_warm *c = &net->warm[f];
+	c->left_bytes -= old * 1e-9 * (double)(now - c->t_ns);
+	if (c->left_bytes < 0)
+		c->left_bytes = 0;
+	c->t_ns = now;
+	net->st.rerated++;
+	reschedule(net, f, c, net->hot[f].rate_Bps, now);
+}
+
+/* The end of finish_solve(): installs the new loads of the links in the table (D
+ * and every L of the solve; if `installed`, the last round's L has them already, so
+ * only D's links outside it are left), and empties the table and the fresh list. */
+static void finish_links(flow_net *net, int installed, uint64_t now)
+{
+	net->n_fresh = 0;
 	if (installed) {
 		for (int32_t d = 0; d < net->n_dirty; d++)
 			if (net->t[d].epoch != net->epoch)
@@ -2044,6 +2098,82 @@ static void finish_solve(flow_net *net, int sticky, int installed)
 	}
 	net->n_t = 0;
 	net->n_dirty = 0;
+}
+
+/* Ends the solve: in id order, reschedules the completion of each flow of S whose
+ * rate changed (unless `sticky` and by no more than FLOW_STICKY, when it keeps its
+ * old rate); then finish_links(). */
+static void finish_solve(flow_net *net, int sticky, int installed)
+{
+	uint64_t now = sim_now(net->s);
+	int32_t lo, hi;
+	id_bits(net, net->sf, net->n_sf, &lo, &hi);
+	for (int32_t w = lo; w <= hi; w++) {
+		uint64_t b = net->bits[w];
+		net->bits[w] = 0;
+		while (b) {
+			int32_t f = w * 64 + __builtin_ctzll(b);
+			b &= b - 1;
+			double nr = net->hot[f].rate_Bps, old = net->warm[f].old_Bps;
+			if (nr == old)
+				continue;
+			if (sticky && fabs(nr - old) <= FLOW_STICKY * old) {
+				keep_rate(net, f, old, now);
+				continue;
+			}
+			rerate(net, f, old, now);
+		}
+	}
+	finish_links(net, installed, now);
+}
+
+/* commit_round() of the only round of a local solve, then its finish_solve(), sticky
+ * and installed, in fewer passes over R: S is R (every flow is new to it, with its
+ * old rate in rf[].old_Bps), so the flows take their new rates in the id-ordered
+ * pass that reschedules them, after the links' pass as before. The same sums in the
+ * same order, and the same completions scheduled in the same order. */
+static void commit_only_round(flow_net *net)
+{
+	uint64_t now = sim_now(net->s);
+	const int32_t n = net->n_r;
+	for (int32_t i = 0; i < n; i++) {
+		int32_t f = net->r[i];
+		flow_hot *h = &net->hot[f];
+		const r_flow *q = &net->rf[i];
+		if (q->skip)
+			commit_skipped(net, i, q->skip, q->old_Bps, q->new_Bps, now);
+		int32_t nb = q->new_bott;
+		if (h->bott != nb) {
+			if (h->bott >= 0)
+				net->links[h->bott].nb--;
+			if (nb >= 0)
+				net->links[nb].nb++;
+			h->bott = nb;
+		}
+	}
+	commit_links(net, 1, now);
+	int32_t lo, hi;
+	id_bits(net, net->r, n, &lo, &hi);
+	for (int32_t w = lo; w <= hi; w++) {
+		uint64_t b = net->bits[w];
+		net->bits[w] = 0;
+		while (b) {
+			int32_t f = w * 64 + __builtin_ctzll(b);
+			b &= b - 1;
+			flow_hot *h = &net->hot[f];
+			const r_flow *q = &net->rf[h->ridx];
+			double nr = q->new_Bps, old = q->old_Bps;
+			if (nr == old)
+				continue;
+			h->rate_Bps = nr;
+			if (fabs(nr - old) <= FLOW_STICKY * old) {
+				keep_rate(net, f, old, now);
+				continue;
+			}
+			rerate(net, f, old, now);
+		}
+	}
+	finish_links(net, 1, now);
 }
 
 /* The local solve described at the top of the file. */
@@ -2070,7 +2200,6 @@ static void solve_local(flow_net *net)
 			}
 		}
 	}
-	int installed = 0;
 	for (int round = 0;; round++) {
 		int32_t n_r0 = net->n_r;
 		/* A round of a few flows opens few links: leaving some out would not
@@ -2086,11 +2215,15 @@ static void solve_local(flow_net *net)
 		}
 		int32_t added = measure(net, 1);
 		net->st.rounds++;
-		if (added == 0) {
+		if (added == 0 && round == 0) {
 			/* A one-round solve's table is D and this L: the links take
-			 * their loads in the same pass. */
-			installed = round == 0;
-			commit_round(net, 0, installed);
+			 * their loads in the same pass, and S is R. */
+			net->st.solved_flows += (uint64_t)net->n_r;
+			commit_only_round(net);
+			return;
+		}
+		if (added == 0) {
+			commit_round(net, 0, 0);
 			net->st.solved_flows += (uint64_t)net->n_r;
 			break;
 		}
@@ -2112,7 +2245,7 @@ static void solve_local(flow_net *net)
 		net->n_r = added;
 		next_epoch(net);
 	}
-	finish_solve(net, 1, installed);
+	finish_solve(net, 1, 0);
 }
 
 static void flow_solve_ev(sim *s, void *arg, uint64_t data)
