@@ -864,23 +864,24 @@ static void test_one_flow_links(void)
 	sim_free(s);
 }
 
-/* The memory a network holds: a link record of at most 96 bytes, links costing
- * their records, index and lists and nothing per solve, and solver scratch that
- * stops growing once it has served the largest solve. */
+/* The memory a network holds: a link record of one cache line, links costing
+ * their records, report counters, index and lists and nothing per solve, and solver
+ * scratch that stops growing once it has served the largest solve. */
 static void test_memory(void)
 {
 	sim *s = sim_new(16);
 	flow_net *net = flow_net_new(s);
 	flow_memory m0, m1, m2, m3;
 	flow_net_memory(net, &m0);
-	T_CHECK(m0.link_record_bytes <= 96);
+	T_EQ_INT(m0.link_record_bytes, 64);
 	T_EQ_INT(m0.link_bytes, 0);
 	for (int i = 0; i < 1000; i++)
 		T_CHECK(flow_link_add(net, 1e9, 0) == i);
 	flow_net_memory(net, &m1);
-	/* Records and their 4-byte index, the array grown by half at most. */
-	T_CHECK(m1.link_bytes >= 1000 * (m1.link_record_bytes + 4));
-	T_CHECK(m1.link_bytes <= 1500 * (m1.link_record_bytes + 4));
+	/* Records, their 24-byte report counters and 4-byte index, the arrays grown
+	 * by half at most. */
+	T_CHECK(m1.link_bytes >= 1000 * (m1.link_record_bytes + 24 + 4));
+	T_CHECK(m1.link_bytes <= 1500 * (m1.link_record_bytes + 24 + 4));
 	T_EQ_INT(m1.flow_bytes, 0);
 	for (int i = 0; i < 300; i++) {
 		link_id p[3] = { i, 300 + (i * 7) % 300, 600 + (i * 13) % 300 };
@@ -950,6 +951,57 @@ static void test_link_counters(void)
 	T_EQ_INT(flow_link_busy_ns(net, l[2]), 2000000);
 	T_EQ_INT(d.t[0], 4000000);
 	T_EQ_INT(d.t[1], 2000000);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+/* What a link's counters said at a probe's time. */
+typedef struct {
+	flow_net *net;
+	link_id l;
+	double carried[8];
+	uint64_t busy[8];
+} counter_probe;
+
+static void probe_counters(sim *s, void *arg, uint64_t data)
+{
+	(void)s;
+	counter_probe *pr = arg;
+	pr->carried[data] = flow_link_carried_bytes(pr->net, pr->l);
+	pr->busy[data] = flow_link_busy_ns(pr->net, pr->l);
+}
+
+/* The counters read while flows run: A (3 MB) alone at 1 GB/s, B (1 MB) joining at
+ * 1 ms (0.5 GB/s each until B ends at 3 ms, A at 4 ms), the link idle until C (1 MB)
+ * runs from 6 to 7 ms. Carried bytes follow the rates between the solves, busy time
+ * stops while the link is idle. */
+static void test_link_counters_midway(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	static done_log d;
+	memset(&d, 0, sizeof d);
+	link_id l = flow_link_add(net, 1e9, 0);
+	T_EQ_INT(flow_start(net, &l, 1, 3e6, 0, on_done, &d, 0, NULL), 0);
+	later_start lb = { net, l, 1e6, &d }, lc = { net, l, 1e6, &d };
+	sim_at(s, 1000000, start_later, &lb, 1);
+	sim_at(s, 6000000, start_later, &lc, 2);
+	static counter_probe pr;
+	pr.net = net;
+	pr.l = l;
+	const uint64_t at[5] = { 500000, 2000000, 5000000, 6500000, 9000000 };
+	for (int i = 0; i < 5; i++)
+		sim_at(s, at[i], probe_counters, &pr, (uint64_t)i);
+	sim_run(s, UINT64_MAX);
+	T_EQ_INT(d.t[1], 3000000);
+	T_EQ_INT(d.t[0], 4000000);
+	T_EQ_INT(d.t[2], 7000000);
+	const double bytes[5] = { 0.5e6, 2e6, 4e6, 4.5e6, 5e6 };
+	const uint64_t busy[5] = { 500000, 2000000, 4000000, 4500000, 5000000 };
+	for (int i = 0; i < 5; i++) {
+		T_NEAR(pr.carried[i], bytes[i], 1e-9);
+		T_EQ_INT(pr.busy[i], busy[i]);
+	}
 	flow_net_free(net);
 	sim_free(s);
 }
@@ -1403,6 +1455,7 @@ int main(void)
 	T_RUN(test_memory);
 	T_RUN(test_determinism);
 	T_RUN(test_link_counters);
+	T_RUN(test_link_counters_midway);
 	T_RUN(test_rebottleneck);
 	T_RUN(test_spared_pull);
 	T_RUN(test_eager_chain);

@@ -4,7 +4,9 @@
  * Invariant: between solves every active flow's rate is the max-min fair rate of the
  * flows as they were at the last solve, and each flow on a link knows its bottleneck
  * (`bott`: the link it was frozen at, FLOW_BOTT_CAP if frozen at its own cap). A
- * link's `load` is the sum of its flows' rates as of the last solve that touched it.
+ * link's `sum_Bps` is the sum of its flows' rates as of the last solve that touched
+ * it; its report counters (bytes carried, busy time) change only as flows start and
+ * end, so a solve never touches them.
  * Completions come in (time, order scheduled) order from the network's own queue:
  * the earliest few hundred in a heap, where a re-rated flow's entry moves in place,
  * the rest in per-flow slots, where a re-rating just rewrites them, until the heap
@@ -43,8 +45,8 @@
  * order in which completions are scheduled) run by id; other loops follow list
  * orders, which depend only on the calls made.
  *
- * Memory. A link's persistent record (96 bytes) holds only its capacity, latency,
- * flow list, aggregates and report counters; the links a solve touches (D, and each
+ * Memory. A link's persistent record (64 bytes, one cache line) holds only its
+ * capacity, latency, flow list and aggregates; the links a solve touches (D, and each
  * round's L) get an entry in a link table that lives for that solve only (a link
  * keeps the index of its entry, valid while the entry names it), and R's flows and
  * hops get dense per-round arrays, so the fill works on arrays the size of what it
@@ -62,8 +64,8 @@
  * flows freeze, skip_rise() checks that each such link's old load plus the rises
  * of R's flows on it stays below its capacity, which proves the fill never reached
  * it and went exactly as it would have with it in L; once one fails, the fill stops
- * and the round is filled again with every link in. Their aggregates and loads
- * follow R's new rates in commit_round(); their scratch (the spare, 8 bytes a
+ * and the round is filled again with every link in. Their aggregates follow R's
+ * new rates in commit_round(); their scratch (the spare, 8 bytes a
  * link in net->spare, and the round that left a link out, in the link record's
  * padding) is the only per-link memory this adds. */
 #include "sim/engine/flow.h"
@@ -97,8 +99,9 @@ typedef struct {
 	int32_t hop;               /* index of this link in the flow's path */
 } link_entry;
 
-/* A link's persistent record: capacity, latency, its flows, the aggregates over
- * them and the report counters. The solver's per-solve scratch lives in net->t. */
+/* A link's persistent record: capacity, latency, its flows and the aggregates over
+ * them, in one cache line. Its report counters live apart (link_use), and the
+ * solver's per-solve scratch in net->t. */
 typedef struct {
 	double cap_Bps;
 	double sum_Bps;            /* sum of the rates of its flows (0 exactly when
@@ -111,14 +114,19 @@ typedef struct {
 	uint32_t skip_epoch;       /* the round that left it out of L (net->epoch then;
 	                            * net->spare holds its spare) */
 	link_entry *list;          /* its flows, in no particular order */
-	/* Counters, brought up to date at the solves that touch it. */
-	double load_Bps;           /* sum of the rates of its flows, as of t_ns */
-	double carried_bytes;      /* integral of load up to t_ns */
-	uint64_t busy_ns;          /* time with load > 0 up to t_ns */
-	uint64_t t_ns;
 	uint64_t lat_ns;
 } flow_link;
-_Static_assert(sizeof(flow_link) <= 96, "a link record is at most 96 bytes");
+_Static_assert(sizeof(flow_link) == 64, "a link record fills one cache line");
+
+/* A link's report counters, brought up to date only as flows start and end on it
+ * (the solves never touch them): the bytes its ended flows sent, and its busy time
+ * (with at least one flow on it). The bytes of the flows on it now are summed from
+ * their records when asked. */
+typedef struct {
+	double ended_bytes;        /* sum of the sizes of the flows that ended on it */
+	uint64_t busy_ns;          /* time with a flow on it, up to since_ns */
+	uint64_t since_ns;         /* when its first flow came, while it has one */
+} link_use;
 
 /* A link's entry in the solve's link table net->t: every link changed since the last
  * solve (D, the first n_dirty entries) and every link of a round's R (L) has one
@@ -204,6 +212,7 @@ _Static_assert(sizeof(flow_warm) == 40, "a flow's warm record is 40 bytes");
 
 typedef struct {
 	double cap_Bps;
+	double bytes;              /* its size (for the links' carried bytes) */
 	uint64_t lat_ns;
 	sim_handler done;
 	void *arg;
@@ -233,7 +242,8 @@ typedef struct {
 
 struct flow_net {
 	sim *s;
-	flow_link *links;
+	flow_link *links;          /* 64-byte aligned */
+	link_use *use;             /* per link */
 	int32_t *tidx;             /* per link: its entry in t, if t[tidx].id is it (apart
 	                            * from the records: the solver's first look at a
 	                            * link, from a dense 4 bytes a link) */
@@ -386,6 +396,7 @@ void flow_net_free(flow_net *net)
 	for (int32_t i = 0; i < net->n_links; i++)
 		free(net->links[i].list);
 	free(net->links);
+	free(net->use);
 	free(net->tidx);
 	free(net->spare);
 	free(net->hot);
@@ -421,7 +432,9 @@ link_id flow_link_add(flow_net *net, double capacity_Bps, uint64_t latency_ns)
 		return -EINVAL;
 	if (net->n_links == net->links_cap) {
 		int32_t cap = net->links_cap;
-		GROW(net->links, cap, net->n_links + 1);
+		net->links = grow_lines(net->links, &cap, net->n_links + 1, sizeof *net->links);
+		cap = net->links_cap;
+		GROW(net->use, cap, net->n_links + 1);
 		cap = net->links_cap;
 		GROW(net->tidx, cap, net->n_links + 1);
 		cap = net->links_cap;
@@ -433,9 +446,9 @@ link_id flow_link_add(flow_net *net, double capacity_Bps, uint64_t latency_ns)
 	k->cap_Bps = capacity_Bps;
 	k->lat_ns = latency_ns;
 	k->bmin_Bps = INFINITY;
+	net->use[net->n_links] = (link_use){ 0, 0, 0 };
 	net->tidx[net->n_links] = -1;
 	net->spare[net->n_links] = 0;
-	k->t_ns = sim_now(net->s);
 	return net->n_links++;
 }
 
@@ -841,6 +854,7 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	w->smark = 0;
 	w->old_Bps = 0;
 	c->cap_Bps = cap_Bps;
+	c->bytes = bytes;
 	c->done = done;
 	c->arg = arg;
 	c->data = data;
@@ -855,7 +869,8 @@ int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 			k->list = grow_from(k->list, &k->list_cap, k->n + 1, sizeof *k->list, 2);
 		k->list[k->n] = (link_entry){ f, i };
 		p[i] = (flow_hop){ path[i], k->n };
-		k->n++;
+		if (k->n++ == 0)
+			net->use[path[i]].since_ns = w->t_ns;
 		c->lat_ns += k->lat_ns;
 		mark_dirty(net, path[i]);
 	}
@@ -891,9 +906,12 @@ static void flow_end(flow_net *net, int32_t f)
 			net->path[(size_t)last.flow * FLOW_MAX_HOPS + last.hop].slot = p[i].slot;
 		}
 		k->sum_Bps -= h->rate_Bps;
+		link_use *u = &net->use[p[i].link];
+		u->ended_bytes += c->bytes;
 		if (k->n == 0) {
 			k->sum_Bps = 0;
 			k->max_ub_Bps = 0;
+			u->busy_ns += sim_now(s) - u->since_ns;
 		}
 		mark_dirty(net, p[i].link);
 	}
@@ -1913,28 +1931,20 @@ static void next_solve(flow_net *net)
 	net->n_sf = 0;
 }
 
-/* Brings link k's byte and busy integrals up to `now` at its old load, then makes
- * its sum of rates its load. */
-static void link_install(flow_link *k, uint64_t now)
+/* Makes link k's sum of rates exactly 0 if it has no flow, and never below 0 (the
+ * rounding of a long run of changes), once a solve has changed it. */
+static void link_settle(flow_link *k)
 {
-	uint64_t dt = now - k->t_ns;
-	if (k->load_Bps > 0) {
-		k->carried_bytes += k->load_Bps * 1e-9 * (double)dt;
-		k->busy_ns += dt;
-	}
-	k->t_ns = now;
 	if (k->sum_Bps < 0 || k->n == 0)
 		k->sum_Bps = 0;
-	k->load_Bps = k->sum_Bps;
 }
 
 /* The aggregates of the links that hops `skip` of R's flow i are on, left out of L
  * (listed by r_link() at the end of its hop scratch), follow its rate from old_Bps
- * to new_Bps (no flow has its bottleneck there), and the links take their new loads
- * (they are in no link table). */
+ * to new_Bps (no flow has its bottleneck there). */
 static inline __attribute__((always_inline)) void commit_skipped(flow_net *net, int32_t i,
 								 uint32_t skip, double old_Bps,
-								 double new_Bps, uint64_t now)
+								 double new_Bps)
 {
 	const r_hop *out = &net->rh[(size_t)i * FLOW_MAX_HOPS + FLOW_MAX_HOPS - 1];
 	for (uint32_t b = skip; b; b &= b - 1, out--) {
@@ -1942,21 +1952,12 @@ static inline __attribute__((always_inline)) void commit_skipped(flow_net *net, 
 		double sum = k->sum_Bps + (new_Bps - old_Bps);
 		k->sum_Bps = sum > 0 ? sum : 0;
 		k->max_ub_Bps = new_Bps > k->max_ub_Bps ? new_Bps : k->max_ub_Bps;
-		/* link_install() without its branches (its first or a later hop
-		 * here: at one time dt is 0 and adds nothing). */
-		uint64_t dt = now - k->t_ns;
-		int busy = k->load_Bps > 0;
-		k->carried_bytes += (busy ? k->load_Bps : 0) * 1e-9 * (double)dt;
-		k->busy_ns += busy ? dt : 0;
-		k->t_ns = now;
-		k->load_Bps = k->sum_Bps;
 	}
 }
 
 /* The links of L take their aggregates from the sums over R that freeze() and
- * measure() gathered (R's flows have their new bottlenecks counted in nb); if
- * `install`, also their new loads (link_install()). */
-static void commit_links(flow_net *net, int install, uint64_t now)
+ * measure() gathered (R's flows have their new bottlenecks counted in nb). */
+static void commit_links(flow_net *net)
 {
 	for (int32_t a = 0; a < net->n_l; a++) {
 		int32_t x = net->l[a];
@@ -1980,8 +1981,7 @@ static void commit_links(flow_net *net, int install, uint64_t now)
 			double fixed = k2->bscanned ? k2->bmin_scan_Bps : k->bmin_Bps;
 			k->bmin_Bps = fixed < kt->bmin_new_Bps ? fixed : kt->bmin_new_Bps;
 		}
-		if (install)
-			link_install(k, now);
+		link_settle(k);
 	}
 }
 
@@ -1989,12 +1989,9 @@ static void commit_links(flow_net *net, int install, uint64_t now)
  * the n_added flows measure() appended) take their new rates and bottlenecks, and
  * L's aggregates follow (from the sums over R that freeze() and measure()
  * gathered). A flow first touched in this solve joins S with its old rate. Later
- * rounds hold these rates fixed like any other. If `install` (the last round of a
- * solve that keeps no old rate, so no sum changes after it), L's links also take
- * their new loads (link_install()) in the same pass. */
-static void commit_round(flow_net *net, int32_t n_added, int install)
+ * rounds hold these rates fixed like any other. */
+static void commit_round(flow_net *net, int32_t n_added)
 {
-	uint64_t now = sim_now(net->s);
 	int32_t n = net->n_r - n_added;
 	for (int32_t i = 0; i < n; i++) {
 		int32_t f = net->r[i];
@@ -2008,7 +2005,7 @@ static void commit_round(flow_net *net, int32_t n_added, int install)
 		}
 		if (net->rf[i].skip)
 			commit_skipped(net, i, net->rf[i].skip, h->rate_Bps,
-				       net->rf[i].new_Bps, now);
+				       net->rf[i].new_Bps);
 		h->rate_Bps = net->rf[i].new_Bps;
 		int32_t nb = net->rf[i].new_bott;
 		if (h->bott != nb) {
@@ -2019,14 +2016,13 @@ static void commit_round(flow_net *net, int32_t n_added, int install)
 			h->bott = nb;
 		}
 	}
-	commit_links(net, install, now);
+	commit_links(net);
 }
 
 /* Flow f, given rate nr by the solve running (its rate_Bps now), keeps its old rate
  * `old`, so close that its completion need not move: its links' aggregates follow
- * it back, and their loads (again if installed: a link left out of L was; or ahead
- * of finish_solve()'s pass over the table, idempotent at one time). */
-static void keep_rate(flow_net *net, int32_t f, double old, uint64_t now)
+ * it back. */
+static void keep_rate(flow_net *net, int32_t f, double old)
 {
 	flow_hot *h = &net->hot[f];
 	double nr = h->rate_Bps;
@@ -2036,7 +2032,7 @@ static void keep_rate(flow_net *net, int32_t f, double old, uint64_t now)
 		k->sum_Bps += old - nr;
 		if (old > k->max_ub_Bps)
 			k->max_ub_Bps = old;
-		link_install(k, now);
+		link_settle(k);
 	}
 	if (h->bott >= 0 && old < net->links[h->bott].bmin_Bps)
 		net->links[h->bott].bmin_Bps = old;
@@ -2079,23 +2075,13 @@ static inline __attribute__((always_inline)) void rerate(flow_net *net, int32_t 
 	reschedule(net, f, c, net->hot[f].rate_Bps, now);
 }
 
-/* The end of finish_solve(): installs the new loads of the links in the table (D
- * and every L of the solve; if `installed`, the last round's L has them already, so
- * only D's links outside it are left), and empties the table and the fresh list. */
-static void finish_links(flow_net *net, int installed, uint64_t now)
+/* The end of finish_solve(): settles the sums of D's links (L's were in
+ * commit_links()), and empties the table and the fresh list. */
+static void finish_links(flow_net *net)
 {
 	net->n_fresh = 0;
-	if (installed) {
-		for (int32_t d = 0; d < net->n_dirty; d++)
-			if (net->t[d].epoch != net->epoch)
-				link_install(&net->links[net->t[d].id], now);
-	} else {
-		for (int32_t i = 0; i < net->n_t; i++) {
-			if (i + 8 < net->n_t)
-				__builtin_prefetch(&net->links[net->t[i + 8].id]);
-			link_install(&net->links[net->t[i].id], now);
-		}
-	}
+	for (int32_t d = 0; d < net->n_dirty; d++)
+		link_settle(&net->links[net->t[d].id]);
 	net->n_t = 0;
 	net->n_dirty = 0;
 }
@@ -2103,7 +2089,7 @@ static void finish_links(flow_net *net, int installed, uint64_t now)
 /* Ends the solve: in id order, reschedules the completion of each flow of S whose
  * rate changed (unless `sticky` and by no more than FLOW_STICKY, when it keeps its
  * old rate); then finish_links(). */
-static void finish_solve(flow_net *net, int sticky, int installed)
+static void finish_solve(flow_net *net, int sticky)
 {
 	uint64_t now = sim_now(net->s);
 	int32_t lo, hi;
@@ -2118,17 +2104,17 @@ static void finish_solve(flow_net *net, int sticky, int installed)
 			if (nr == old)
 				continue;
 			if (sticky && fabs(nr - old) <= FLOW_STICKY * old) {
-				keep_rate(net, f, old, now);
+				keep_rate(net, f, old);
 				continue;
 			}
 			rerate(net, f, old, now);
 		}
 	}
-	finish_links(net, installed, now);
+	finish_links(net);
 }
 
-/* commit_round() of the only round of a local solve, then its finish_solve(), sticky
- * and installed, in fewer passes over R: S is R (every flow is new to it, with its
+/* commit_round() of the only round of a local solve, then its finish_solve(), sticky,
+ * in fewer passes over R: S is R (every flow is new to it, with its
  * old rate in rf[].old_Bps), so the flows take their new rates in the id-ordered
  * pass that reschedules them, after the links' pass as before. The same sums in the
  * same order, and the same completions scheduled in the same order. */
@@ -2141,7 +2127,7 @@ static void commit_only_round(flow_net *net)
 		flow_hot *h = &net->hot[f];
 		const r_flow *q = &net->rf[i];
 		if (q->skip)
-			commit_skipped(net, i, q->skip, q->old_Bps, q->new_Bps, now);
+			commit_skipped(net, i, q->skip, q->old_Bps, q->new_Bps);
 		int32_t nb = q->new_bott;
 		if (h->bott != nb) {
 			if (h->bott >= 0)
@@ -2151,7 +2137,7 @@ static void commit_only_round(flow_net *net)
 			h->bott = nb;
 		}
 	}
-	commit_links(net, 1, now);
+	commit_links(net);
 	int32_t lo, hi;
 	id_bits(net, net->r, n, &lo, &hi);
 	for (int32_t w = lo; w <= hi; w++) {
@@ -2167,13 +2153,13 @@ static void commit_only_round(flow_net *net)
 				continue;
 			h->rate_Bps = nr;
 			if (fabs(nr - old) <= FLOW_STICKY * old) {
-				keep_rate(net, f, old, now);
+				keep_rate(net, f, old);
 				continue;
 			}
 			rerate(net, f, old, now);
 		}
 	}
-	finish_links(net, 1, now);
+	finish_links(net);
 }
 
 /* The local solve described at the top of the file. */
@@ -2216,14 +2202,13 @@ static void solve_local(flow_net *net)
 		int32_t added = measure(net, 1);
 		net->st.rounds++;
 		if (added == 0 && round == 0) {
-			/* A one-round solve's table is D and this L: the links take
-			 * their loads in the same pass, and S is R. */
+			/* A one-round solve's S is R. */
 			net->st.solved_flows += (uint64_t)net->n_r;
 			commit_only_round(net);
 			return;
 		}
 		if (added == 0) {
-			commit_round(net, 0, 0);
+			commit_round(net, 0);
 			net->st.solved_flows += (uint64_t)net->n_r;
 			break;
 		}
@@ -2234,18 +2219,18 @@ static void solve_local(flow_net *net)
 			widen(net);
 			fill(net, 0, 0, 0);
 			measure(net, 0);
-			commit_round(net, 0, 0);
+			commit_round(net, 0);
 			net->st.solved_flows += (uint64_t)net->n_r;
 			break;
 		}
-		commit_round(net, added, 0);
+		commit_round(net, added);
 		net->st.solved_flows += (uint64_t)(net->n_r - added);
 		/* The flows measure() added are the next round's R. */
 		memmove(net->r, net->r + net->n_r - added, (size_t)added * sizeof *net->r);
 		net->n_r = added;
 		next_epoch(net);
 	}
-	finish_solve(net, 1, 0);
+	finish_solve(net, 1);
 }
 
 static void flow_solve_ev(sim *s, void *arg, uint64_t data)
@@ -2268,14 +2253,13 @@ void flow_net_solve_all(flow_net *net)
 	for (int32_t f = 0; f < net->n_slots; f++)
 		if (net->hot[f].active && net->hot[f].hops > 0)
 			r_push(net, f);
-	/* Every link with a flow joins L; the others with a load to bring up to date
-	 * are in D already. */
+	/* Every link with a flow joins L. */
 	fill(net, 0, 1, 0);
 	measure(net, 0);
-	commit_round(net, 0, 1);
+	commit_round(net, 0);
 	net->st.full_solves++;
 	net->st.solved_flows += (uint64_t)net->n_r;
-	finish_solve(net, 0, 1);
+	finish_solve(net, 0);
 }
 
 /* ---- queries ------------------------------------------------------------------ */
@@ -2309,7 +2293,7 @@ double flow_link_capacity(const flow_net *net, link_id l)
 
 double flow_link_load(const flow_net *net, link_id l)
 {
-	return l >= 0 && l < net->n_links ? net->links[l].load_Bps : 0;
+	return l >= 0 && l < net->n_links ? net->links[l].sum_Bps : 0;
 }
 
 int flow_link_flow_count(const flow_net *net, link_id l)
@@ -2321,16 +2305,23 @@ double flow_link_carried_bytes(const flow_net *net, link_id l)
 {
 	if (l < 0 || l >= net->n_links)
 		return 0;
+	/* The flows that ended sent all their bytes; those on it now, what they
+	 * have sent so far. */
 	const flow_link *k = &net->links[l];
-	return k->carried_bytes + k->load_Bps * 1e-9 * (double)(sim_now(net->s) - k->t_ns);
+	double bytes = net->use[l].ended_bytes;
+	for (int32_t j = 0; j < k->n; j++) {
+		int32_t f = k->list[j].flow;
+		bytes += net->cold[f].bytes - flow_left_bytes(net, f);
+	}
+	return bytes;
 }
 
 uint64_t flow_link_busy_ns(const flow_net *net, link_id l)
 {
 	if (l < 0 || l >= net->n_links)
 		return 0;
-	const flow_link *k = &net->links[l];
-	return k->busy_ns + (k->load_Bps > 0 ? sim_now(net->s) - k->t_ns : 0);
+	const link_use *u = &net->use[l];
+	return u->busy_ns + (net->links[l].n > 0 ? sim_now(net->s) - u->since_ns : 0);
 }
 
 void flow_net_stats(const flow_net *net, flow_stats *out)
@@ -2344,7 +2335,8 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 	for (int32_t i = 0; i < net->n_links; i++)
 		lists += (size_t)net->links[i].list_cap * sizeof(link_entry);
 	out->link_record_bytes = sizeof(flow_link);
-	out->link_bytes = (size_t)net->links_cap * (sizeof(flow_link) + sizeof *net->tidx) +
+	out->link_bytes = (size_t)net->links_cap * (sizeof(flow_link) + sizeof(link_use) +
+						  sizeof *net->tidx) +
 		lists;
 	out->flow_bytes = (size_t)net->slots_cap * (sizeof(flow_hot) + sizeof(flow_cold) +
 		sizeof(flow_warm) +

@@ -95,15 +95,17 @@ int flow_active_count(const flow_net *net);
 
 /* Capacity of link `l` in bytes/s; 0 if no such link. */
 double flow_link_capacity(const flow_net *net, link_id l);
-/* Sum of the rates of the flows on link `l` now, in bytes/s; 0 if no such link. */
+/* Sum of the rates of the flows on link `l` as of the last solve (a flow that ended
+ * since is no longer in it), in bytes/s; 0 if no such link. */
 double flow_link_load(const flow_net *net, link_id l);
 /* Active flows on link `l`; 0 if no such link. */
 int flow_link_flow_count(const flow_net *net, link_id l);
-/* Bytes that have crossed link `l` from time 0 to sim_now() (the integral of its
- * load; flows that end mid-nanosecond are rounded to whole nanoseconds). */
+/* Bytes that have crossed link `l` from time 0 to sim_now(): the sizes of the flows
+ * that ended on it and what those on it now have sent (the integral of its load).
+ * Walks the link's flows. */
 double flow_link_carried_bytes(const flow_net *net, link_id l);
-/* Nanoseconds from time 0 to sim_now() during which link `l` had a flow with a
- * positive rate (utilisation = carried / (capacity * elapsed); busy shows idle gaps). */
+/* Nanoseconds from time 0 to sim_now() during which link `l` carried a flow
+ * (utilisation = carried / (capacity * elapsed); busy shows idle gaps). */
 uint64_t flow_link_busy_ns(const flow_net *net, link_id l);
 
 /* Re-solves every active flow from scratch, now, and reschedules the completion of
@@ -118,8 +120,8 @@ void flow_net_stats(const flow_net *net, flow_stats *out);
 /* Heap memory a network holds now, in bytes (allocated capacity, not just use). */
 typedef struct {
 	size_t link_record_bytes;  /* one link's persistent record (sizeof) */
-	size_t link_bytes;         /* the link records, their 4-byte solver index and
-	                            * their flow lists */
+	size_t link_bytes;         /* the link records, their report counters, their
+	                            * 4-byte solver index and their flow lists */
 	size_t flow_bytes;         /* per-flow records and paths, free ids */
 	size_t scratch_bytes;      /* solver and event scratch, reused */
 } flow_memory;
