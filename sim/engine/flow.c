@@ -53,7 +53,10 @@
  * (dominated()): on a large fabric most NIC links carry one flow. Links whose share
  * is at least twice the least one wait outside the heap, unordered, until the level
  * comes near (lh_settle()): in a local solve most of R's links have slack left by
- * their fixed flows and never bind, so they cost no heap moves.
+ * their fixed flows and never bind, so they cost no heap moves. A fill of a few
+ * hundred links at most keeps its "heap" unordered, each key its link's share
+ * exactly, and finds the least (share, id) by a scan: the same link, without a
+ * small heap's mispredicted moves.
  *
  * Links left out. A local round does not even open (no table entry, no place in
  * R's hop lists) a link outside D where no flow has its bottleneck and whose spare
@@ -302,6 +305,8 @@ struct flow_net {
 	                            * (UINT64_MAX if none) */
 	heap_node *lh;             /* fill: L's links, by share (indexed by hpos) */
 	int32_t n_lh, lh_cap;
+	int lh_scan;               /* fill: lh is an unordered array, its least entry
+	                            * found by a scan (a small L; see lh_least()) */
 	int32_t *lo;               /* fill: L's links whose share is at least lo_min,
 	                            * out of lh's order (net->t entries) */
 	int32_t n_lo, lo_cap;
@@ -1037,8 +1042,9 @@ static void lh_insert(flow_net *net, int32_t x, double key)
 {
 	GROW(net->lh, net->lh_cap, net->n_lh + 1);
 	int32_t i = net->n_lh++;
-	net->lh[i] = (heap_node){ key, net->t[x].id, x };
-	lh_up(net, i);
+	lh_set(net, i, (heap_node){ key, net->t[x].id, x });
+	if (!net->lh_scan)
+		lh_up(net, i);
 }
 
 /* Appends link table entry x, in neither lh nor lo, to lo. */
@@ -1061,12 +1067,15 @@ static void lo_del(flow_net *net, int32_t x)
 
 /* Puts link table entry x among the links waiting to fill with key `key` (in lo if
  * it is no less than lo_min_Bps), or lowers its key to `key` if it is there with a
- * higher one (moving it from lo to the heap when it drops below lo_min_Bps). */
+ * higher one (moving it from lo to the heap when it drops below lo_min_Bps); in scan
+ * mode `key` is the link's share and becomes its key in lh. */
 static void lh_offer(flow_net *net, int32_t x, double key)
 {
 	int32_t i = net->hpos[x];
 	if (i >= 0) {
-		if (key < net->lh[i].key) {
+		if (net->lh_scan) {
+			net->lh[i].key = key;      /* its share, exactly */
+		} else if (key < net->lh[i].key) {
 			net->lh[i].key = key;
 			lh_up(net, i);
 		}
@@ -1079,6 +1088,43 @@ static void lh_offer(flow_net *net, int32_t x, double key)
 	}
 }
 
+/* Fills with at most this many links (at the start) keep lh unordered and find its
+ * least entry by a scan: a small heap's moves cost more, in mispredicted branches,
+ * than a scan of a few cache lines, and a key lowered or raised in place costs
+ * nothing. */
+#define LH_SCAN_MAX 256
+
+/* The index in lh (not empty) of its entry of least (key, id): the root of the heap,
+ * or in scan mode the one a scan finds (the least key first, then the least id
+ * among the entries with that key, so the order of lh does not matter). */
+static int32_t lh_least(const flow_net *net)
+{
+	if (!net->lh_scan)
+		return 0;
+	const heap_node *h = net->lh;
+	int32_t n = net->n_lh, a = 0;
+	/* Four minima, so that the comparisons do not wait on each other. */
+	double m0 = h[0].key, m1 = m0, m2 = m0, m3 = m0;
+	for (; a + 4 <= n; a += 4) {
+		m0 = h[a].key < m0 ? h[a].key : m0;
+		m1 = h[a + 1].key < m1 ? h[a + 1].key : m1;
+		m2 = h[a + 2].key < m2 ? h[a + 2].key : m2;
+		m3 = h[a + 3].key < m3 ? h[a + 3].key : m3;
+	}
+	for (; a < n; a++)
+		m0 = h[a].key < m0 ? h[a].key : m0;
+	m0 = m1 < m0 ? m1 : m0;
+	m2 = m3 < m2 ? m3 : m2;
+	double m = m2 < m0 ? m2 : m0;
+	int32_t best = -1, id = INT32_MAX;
+	for (a = 0; a < n; a++)
+		if (h[a].key == m && h[a].id <= id) {
+			best = a;
+			id = h[a].id;
+		}
+	return best;
+}
+
 /* Takes entry i out of the heap. */
 static void lh_remove(flow_net *net, int32_t i)
 {
@@ -1088,6 +1134,8 @@ static void lh_remove(flow_net *net, int32_t i)
 	heap_node last = net->lh[net->n_lh];
 	int up = lh_less(&last, &net->lh[i]);
 	lh_set(net, i, last);
+	if (net->lh_scan)
+		return;
 	if (up)
 		lh_up(net, i);
 	else
@@ -1135,18 +1183,19 @@ static double share_of(const link_tab *k)
 	return (k->rem_Bps > 0 ? k->rem_Bps : 0) / k->nr;
 }
 
-/* Makes the heap's root the link of least (key, id) of lh and lo together (none if
- * both are empty). The links in lo have keys (lower bounds of their shares, which
+/* Returns the index in lh of the link of least (key, id) of lh and lo together (-1
+ * if both are empty; see lh_least()), moving links from lo to lh as needed. The links in lo have keys (lower bounds of their shares, which
  * only rise) of at least lo_min_Bps, so while the root's key is below it, the root
  * is that link; otherwise lo_min_Bps doubles past the least of the root's key and
  * lo's shares, and the links of lo below it move into the heap, keyed by their
  * shares. Links that never come near the level of the fill (most of a local
  * solve's, whose fixed flows leave them slack) never enter the heap. */
-static void lh_settle(flow_net *net)
+static int32_t lh_settle(flow_net *net)
 {
-	if (net->n_lo == 0 || (net->n_lh > 0 && net->lh[0].key < net->lo_min_Bps))
-		return;
-	double m = net->n_lh > 0 ? net->lh[0].key : (double)INFINITY;
+	int32_t top = net->n_lh > 0 ? lh_least(net) : -1;
+	if (net->n_lo == 0 || (top >= 0 && net->lh[top].key < net->lo_min_Bps))
+		return top;
+	double m = top >= 0 ? net->lh[top].key : (double)INFINITY;
 	for (int32_t a = 0; a < net->n_lo; a++) {
 		double sh = share_of(&net->t[net->lo[a]]);
 		if (sh < m)
@@ -1166,6 +1215,7 @@ static void lh_settle(flow_net *net)
 		}
 	}
 	net->n_lo = n;
+	return net->n_lh > 0 ? lh_least(net) : -1;
 }
 
 /* Opens link li's membership of L unless it has it this round (no flow of R on it
@@ -1375,6 +1425,7 @@ static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 	r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
 	link_tab *t = net->t;          /* nothing here moves the table */
 	int32_t *hpos = net->hpos;
+	const int scan = net->lh_scan;
 	for (int j = 0; j < hops; j++) {
 		int32_t x = rh[j].t;
 		rh[j].t = -1;
@@ -1390,6 +1441,8 @@ static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 				lh_remove(net, hpos[x]);
 			else
 				lo_del(net, x);
+		} else if (scan && hpos[x] >= 0) {
+			net->lh[hpos[x]].key = share_of(k);
 		}
 	}
 }
@@ -1527,7 +1580,9 @@ static void eager_pull(flow_net *net, double lim)
  * The link heap holds each link with flows left to freeze once (key: a lower bound
  * of its share, the level at which it would fill; shares only grow as flows freeze,
  * so a root whose key is current is the minimum; a link whose share drops because a
- * flow moved into R has its key lowered in place), less the links that dominated()
+ * flow moved into R has its key lowered in place; in scan mode, see lh_least(),
+ * every key is its link's share, kept so by freeze() and lh_offer()), less the links
+ * that dominated()
  * shows can never bind first (on a large sparse fabric, most of those carrying one
  * flow). Capped flows wait in a second heap keyed by their caps; at equal levels a
  * cap binds first. The fill stops when every flow of R has frozen. */
@@ -1588,6 +1643,7 @@ static void fill(flow_net *net, int checked, int all, int skip)
 		if (key < least)
 			least = key;
 	}
+	net->lh_scan = n <= LH_SCAN_MAX;
 	/* The links well above the least share wait in lo (see lh_settle()). */
 	net->lo_min_Bps = 2 * least > DBL_MIN ? 2 * least : DBL_MIN;
 	net->n_lo = 0;
@@ -1605,14 +1661,14 @@ static void fill(flow_net *net, int checked, int all, int skip)
 	net->n_lh = n;
 	for (int32_t i = net->n_heap / 2 - 1; i >= 0; i--)
 		heap_sift_down(net->heap, net->n_heap, i);
-	for (int32_t i = (net->n_lh - 2) / 4; i >= 0 && net->n_lh > 1; i--)
+	for (int32_t i = (net->n_lh - 2) / 4; i >= 0 && net->n_lh > 1 && !net->lh_scan; i--)
 		lh_down(net, i);
 	/* Links left when every flow has frozen fill no further; a fill whose
 	 * left-out links may bind stops (it is filled again). */
 	while (net->n_unfrozen > 0 && !net->skip_fail &&
 	       (net->n_lh > 0 || net->n_lo > 0 || net->n_heap > 0)) {
-		lh_settle(net);
-		if (net->n_heap > 0 && (net->n_lh == 0 || net->heap[0].key <= net->lh[0].key)) {
+		int32_t top = lh_settle(net);
+		if (net->n_heap > 0 && (top < 0 || net->heap[0].key <= net->lh[top].key)) {
 			int32_t f = -net->heap[0].id - 1;
 			double cap = net->heap[0].key;
 			heap_pop(net);
@@ -1621,17 +1677,18 @@ static void fill(flow_net *net, int checked, int all, int skip)
 				freeze(net, i, cap, FLOW_BOTT_CAP);
 			continue;
 		}
-		heap_node *root = &net->lh[0];
+		heap_node *root = &net->lh[top];
 		int32_t x = root->t;
 		link_tab *k = &net->t[x];
 		if (k->nr == 0) {
-			lh_remove(net, 0);
+			lh_remove(net, top);
 			continue;
 		}
 		double share = share_of(k);
 		if (share > root->key) {
 			root->key = share;
-			lh_down(net, 0);
+			if (!net->lh_scan)
+				lh_down(net, 0);
 			continue;
 		}
 		/* Fixed flows faster than this level must come down with it. */
@@ -1676,7 +1733,8 @@ static void fill(flow_net *net, int checked, int all, int skip)
 					continue;
 			}
 		}
-		lh_remove(net, 0);
+		/* unfix() did not run: top is still the link's place */
+		lh_remove(net, top);
 		k = &net->t[x];
 		int32_t frozen = 0;
 		for (int32_t y = k->rhead; y >= 0 && k->nr > 0;) {
