@@ -1037,9 +1037,27 @@ static void lh_down(flow_net *net, int32_t i)
 	lh_set(net, i, x);
 }
 
+/* Link table entry x, about to enter lh with key `key`, comes near the level of the
+ * fill: if a fixed flow on it may be faster than that (its list would be walked
+ * when it comes to fill), fetches its flows' records into the cache now, so that
+ * the walk finds them there rather than waiting on each in turn. */
+static void prefetch_near(const flow_net *net, int32_t x, double key)
+{
+	const link_tab *k = &net->t[x];
+	if (k->nfix == 0)
+		return;
+	const flow_link *lk = &net->links[k->id];
+	double bound = net->t2[x].scanned ? net->t2[x].fixed_max_Bps : lk->max_ub_Bps;
+	if (!(bound > key))
+		return;
+	for (int32_t j = 0; j < lk->n; j++)
+		__builtin_prefetch(&net->hot[lk->list[j].flow], 0, 1);
+}
+
 /* Puts link table entry x, in neither lh nor lo, in the heap with key `key`. */
 static void lh_insert(flow_net *net, int32_t x, double key)
 {
+	prefetch_near(net, x, key);
 	GROW(net->lh, net->lh_cap, net->n_lh + 1);
 	int32_t i = net->n_lh++;
 	lh_set(net, i, (heap_node){ key, net->t[x].id, x });
@@ -1116,12 +1134,22 @@ static int32_t lh_least(const flow_net *net)
 	m0 = m1 < m0 ? m1 : m0;
 	m2 = m3 < m2 ? m3 : m2;
 	double m = m2 < m0 ? m2 : m0;
-	int32_t best = -1, id = INT32_MAX;
-	for (a = 0; a < n; a++)
-		if (h[a].key == m && h[a].id <= id) {
-			best = a;
-			id = h[a].id;
-		}
+	/* Where the least key lies is anyone's guess: found without branches, on
+	 * the keys' bit patterns (non-negative doubles, equal exactly when their
+	 * bits are); if several links tie at it (seldom), the least id wins. */
+	uint64_t mb;
+	memcpy(&mb, &m, sizeof mb);
+	int32_t best = 0, hits = 0;
+	for (a = 0; a < n; a++) {
+		uint64_t kb;
+		memcpy(&kb, &h[a].key, sizeof kb);
+		best = kb == mb ? a : best;
+		hits += kb == mb;
+	}
+	if (hits > 1)
+		for (a = 0; a < n; a++)
+			if (h[a].key == m && h[a].id < h[best].id)
+				best = a;
 	return best;
 }
 
@@ -1510,6 +1538,14 @@ static int32_t pull_count(flow_net *net, int32_t nc, double rem_Bps, int32_t nr)
  * bandwidth back to the other links of its path: the fixed flows bottlenecked there
  * may now rise, which measure() would find only after the round. Notes those links
  * (once a round) for eager_pull(). */
+/* Fetches the lines of link li's flow list into the cache, ahead of a walk. */
+static void prefetch_list(const flow_net *net, int32_t li)
+{
+	const flow_link *lk = &net->links[li];
+	for (int32_t j = 0; j < lk->n; j += 64 / (int32_t)sizeof *lk->list)
+		__builtin_prefetch(&lk->list[j]);
+}
+
 static void eager_note(flow_net *net, int32_t i, int32_t x)
 {
 	const r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
@@ -1520,6 +1556,8 @@ static void eager_note(flow_net *net, int32_t i, int32_t x)
 		net->t2[w].eager = net->epoch;
 		GROW(net->eg, net->eg_cap, net->n_eg + 1);
 		net->eg[net->n_eg++] = w;
+		/* its list is walked once the link filling now has frozen */
+		prefetch_list(net, net->t[w].id);
 	}
 }
 
@@ -1542,24 +1580,31 @@ static void eager_pull(flow_net *net, double lim)
 {
 	uint32_t e = net->epoch;
 	int32_t nc = 0;
+	/* The flows' records of all the lists fetched at once, so that their
+	 * misses overlap rather than wait list by list. */
+	for (int32_t a = 0; a < net->n_eg; a++) {
+		const flow_link *lw = &net->links[net->t[net->eg[a]].id];
+		for (int32_t j = 0; j < lw->n; j++)
+			__builtin_prefetch(&net->hot[lw->list[j].flow]);
+	}
 	/* Collected first (a flow has one bottleneck, so at most once), their paths
 	 * fetched while the lists are walked, then moved in, in the same order. */
 	for (int32_t a = 0; a < net->n_eg; a++) {
 		int32_t wl = net->t[net->eg[a]].id;
 		const flow_link *lw = &net->links[wl];
-		prefetch_hot(net, lw);
+		/* Without branches (which flows qualify is anyone's guess): each
+		 * entry is written, and counted if it qualifies. */
+		GROW(net->cand, net->cand_cap, nc + lw->n);
+		cand_node *c = net->cand;
 		for (int32_t j = 0; j < lw->n; j++) {
 			int32_t g = lw->list[j].flow;
 			const flow_hot *hg = &net->hot[g];
-			if (j + 16 < lw->n)
-				__builtin_prefetch(&net->hot[lw->list[j + 16].flow]);
-			if (hg->mark == e || hg->bott != wl || !(hg->rate_Bps > lim))
-				continue;
-			__builtin_prefetch(&net->path[(size_t)g * FLOW_MAX_HOPS]);
-			GROW(net->cand, net->cand_cap, nc + 1);
-			net->cand[nc++] = (cand_node){ hg->rate_Bps, g };
+			c[nc] = (cand_node){ hg->rate_Bps, g };
+			nc += (hg->mark != e) & (hg->bott == wl) & (hg->rate_Bps > lim);
 		}
 	}
+	for (int32_t c = 0; c < nc; c++)
+		__builtin_prefetch(&net->path[(size_t)net->cand[c].flow * FLOW_MAX_HOPS]);
 	unfix_cands(net, nc);
 	net->st.eager += (uint64_t)nc;
 	net->n_eg = 0;
@@ -1650,6 +1695,7 @@ static void fill(flow_net *net, int checked, int all, int skip)
 	int32_t m = 0;
 	for (int32_t a = 0; a < n; a++) {
 		if (net->lh[a].key < net->lo_min_Bps) {
+			prefetch_near(net, net->lh[a].t, net->lh[a].key);
 			net->hpos[net->lh[a].t] = m;
 			net->lh[m++] = net->lh[a];
 		} else {
