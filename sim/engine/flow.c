@@ -1501,9 +1501,15 @@ static int dominated(const flow_net *net, int32_t x)
 	return 0;
 }
 
+/* Whether candidate a goes before b in pull_count()'s order (faster first, ties by
+ * id), without branches: the rates are positive doubles, so they order as their bit
+ * patterns. */
 static int cand_before(const cand_node *a, const cand_node *b)
 {
-	return a->rate_Bps > b->rate_Bps || (a->rate_Bps == b->rate_Bps && a->flow < b->flow);
+	uint64_t x, y;
+	memcpy(&x, &a->rate_Bps, sizeof x);
+	memcpy(&y, &b->rate_Bps, sizeof y);
+	return (x > y) | ((x == y) & (a->flow < b->flow));
 }
 
 /* Of the nc fixed flows in cand[], all faster than the level at which a link with
@@ -1516,6 +1522,9 @@ static int cand_before(const cand_node *a, const cand_node *b)
  * the link next reaches the root, as it was before). The fastest always joins. */
 static int32_t pull_count(flow_net *net, int32_t nc, double rem_Bps, int32_t nr)
 {
+	/* Insertion sort, one comparison branch per step (rates tie often: the
+	 * flows bottlenecked on one link share theirs, and a tie would cost a
+	 * second, unpredictable branch). */
 	cand_node *c = net->cand;
 	for (int32_t i = 1; i < nc; i++) {
 		cand_node v = c[i];
