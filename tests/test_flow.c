@@ -10,10 +10,6 @@
  * (hand-solved, one that cannot bind and one that does, and random networks against
  * the reference), and the memory the network reports.
  *
- * The fill's link choice both ways: a hand-solved local solve through ties (a scan
- * of a few links) and a world whose hub link makes fills of hundreds of links (the
- * heap), against the reference.
- *
  * What this misses: timing (bench/bench_flow.c measures it) and epoch wrap-around
  * after 2^32 solve rounds. */
 #include "tests/t.h"
