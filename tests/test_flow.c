@@ -1520,6 +1520,49 @@ static void test_large_fill_heap(void)
 	sim_free(w.s);
 }
 
+/* A fill that starts small and grows past what a scan is used for: a link H of
+ * 150.6 GB/s carries 150 flows, each bottlenecked on its own 1 GB/s link (1 GB/s
+ * each, H 0.6 GB/s short of full). A new flow on H alone: H's level (0.6 GB/s
+ * for one flow) is below the fixed flows' rates, so all 150 are pulled into R
+ * ((0.6 + k) / (1 + k) < 1 for every k), each bringing its own link into the fill,
+ * which then goes on as a heap. All 151 end at 150.6 / 151 GB/s, bottlenecked on
+ * H; when the new flow ends (1 MB), the 150 are back at 1 GB/s. */
+static void test_scan_grows_to_heap(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	static done_log d;
+	memset(&d, 0, sizeof d);
+	link_id H = flow_link_add(net, 150.6e9, 0);
+	static flow_id f[151];
+	for (int k = 0; k < 150; k++) {
+		link_id p[2] = { H, flow_link_add(net, 1e9, 0) };
+		T_EQ_INT(flow_start(net, p, 2, 1e12, 0, on_done, &d, (uint64_t)k, &f[k]), 0);
+	}
+	sim_run(s, 0);
+	for (int k = 0; k < 150; k++)
+		T_NEAR(flow_rate(net, f[k]), 1e9, 1e-12);
+	flow_stats st0, st1;
+	flow_net_stats(net, &st0);
+	T_EQ_INT(flow_start(net, &H, 1, 1e6, 0, on_done, &d, 150, &f[150]), 0);
+	sim_run(s, 0);
+	flow_net_stats(net, &st1);
+	T_EQ_INT(st1.pulled - st0.pulled, 150);
+	T_EQ_INT(st1.widened - st0.widened, 0);
+	for (int k = 0; k <= 150; k++)
+		T_NEAR(flow_rate(net, f[k]), 150.6e9 / 151, 1e-12);
+	T_NEAR(flow_link_load(net, H), 150.6e9, 1e-12);
+	/* 1 MB at 150.6 / 151 GB/s */
+	uint64_t end = (uint64_t)llround(1e6 / (150.6e9 / 151) * 1e9);
+	sim_run(s, end);
+	T_EQ_INT(d.count[150], 1);
+	T_EQ_INT(d.t[150], end);
+	for (int k = 0; k < 150; k++)
+		T_NEAR(flow_rate(net, f[k]), 1e9, 1e-12);
+	flow_net_free(net);
+	sim_free(s);
+}
+
 int main(void)
 {
 	T_RUN(test_one_flow);
@@ -1552,5 +1595,6 @@ int main(void)
 	T_RUN(test_completion_ties_spill_rarely);
 	T_RUN(test_scan_ties_hand_solved);
 	T_RUN(test_large_fill_heap);
+	T_RUN(test_scan_grows_to_heap);
 	return t_done();
 }

@@ -53,8 +53,8 @@
  * (dominated()): on a large fabric most NIC links carry one flow. Links whose share
  * is at least twice the least one wait outside the heap, unordered, until the level
  * comes near (lh_settle()): in a local solve most of R's links have slack left by
- * their fixed flows and never bind, so they cost no heap moves. A fill of a few
- * hundred links at most keeps its "heap" unordered, each key its link's share
+ * their fixed flows and never bind, so they cost no heap moves. A fill of at most
+ * LH_SCAN_MAX links keeps its "heap" unordered, each key its link's share
  * exactly, and finds the least (share, id) by a scan: the same link, without a
  * small heap's mispredicted moves.
  *
@@ -1054,6 +1054,13 @@ static void prefetch_near(const flow_net *net, int32_t x, double key)
 		__builtin_prefetch(&net->hot[lk->list[j].flow], 0, 1);
 }
 
+/* Fills with at most this many links (at the start) keep lh unordered and find its
+ * least entry by a scan: a small heap's moves cost more, in mispredicted branches,
+ * than a scan of a few cache lines, and a key lowered or raised in place costs
+ * nothing. A scan costs O(lh) a step, so a fill whose lh grows past this becomes a
+ * heap (its keys, shares, are lower bounds of them). */
+#define LH_SCAN_MAX 128
+
 /* Puts link table entry x, in neither lh nor lo, in the heap with key `key`. */
 static void lh_insert(flow_net *net, int32_t x, double key)
 {
@@ -1061,8 +1068,13 @@ static void lh_insert(flow_net *net, int32_t x, double key)
 	GROW(net->lh, net->lh_cap, net->n_lh + 1);
 	int32_t i = net->n_lh++;
 	lh_set(net, i, (heap_node){ key, net->t[x].id, x });
-	if (!net->lh_scan)
+	if (!net->lh_scan) {
 		lh_up(net, i);
+	} else if (net->n_lh > LH_SCAN_MAX) {
+		net->lh_scan = 0;
+		for (int32_t j = (net->n_lh - 2) / 4; j >= 0; j--)
+			lh_down(net, j);
+	}
 }
 
 /* Appends link table entry x, in neither lh nor lo, to lo. */
@@ -1105,12 +1117,6 @@ static void lh_offer(flow_net *net, int32_t x, double key)
 		lo_add(net, x);
 	}
 }
-
-/* Fills with at most this many links (at the start) keep lh unordered and find its
- * least entry by a scan: a small heap's moves cost more, in mispredicted branches,
- * than a scan of a few cache lines, and a key lowered or raised in place costs
- * nothing. */
-#define LH_SCAN_MAX 256
 
 /* The index in lh (not empty) of its entry of least (key, id): the root of the heap,
  * or in scan mode the one a scan finds (the least key first, then the least id
