@@ -1126,33 +1126,45 @@ static int32_t lh_least(const flow_net *net)
 	if (!net->lh_scan)
 		return 0;
 	const heap_node *h = net->lh;
-	int32_t n = net->n_lh, a = 0;
-	/* Four minima, so that the comparisons do not wait on each other. */
-	double m0 = h[0].key, m1 = m0, m2 = m0, m3 = m0;
-	for (; a + 4 <= n; a += 4) {
-		m0 = h[a].key < m0 ? h[a].key : m0;
-		m1 = h[a + 1].key < m1 ? h[a + 1].key : m1;
-		m2 = h[a + 2].key < m2 ? h[a + 2].key : m2;
-		m3 = h[a + 3].key < m3 ? h[a + 3].key : m3;
+	int32_t n = net->n_lh, n4 = n & ~3, a;
+	/* Four minima, one per lane (entry a is in lane a % 4, the last n % 4 in
+	 * lane 0), so that the comparisons do not wait on each other. */
+	double ml[4] = { INFINITY, INFINITY, INFINITY, INFINITY };
+	for (a = 0; a < n4; a += 4) {
+		ml[0] = h[a].key < ml[0] ? h[a].key : ml[0];
+		ml[1] = h[a + 1].key < ml[1] ? h[a + 1].key : ml[1];
+		ml[2] = h[a + 2].key < ml[2] ? h[a + 2].key : ml[2];
+		ml[3] = h[a + 3].key < ml[3] ? h[a + 3].key : ml[3];
 	}
 	for (; a < n; a++)
-		m0 = h[a].key < m0 ? h[a].key : m0;
-	m0 = m1 < m0 ? m1 : m0;
-	m2 = m3 < m2 ? m3 : m2;
-	double m = m2 < m0 ? m2 : m0;
-	/* Where the least key lies is anyone's guess: found without branches, on
-	 * the keys' bit patterns (non-negative doubles, equal exactly when their
-	 * bits are); if several links tie at it (seldom), the least id wins. */
+		ml[0] = h[a].key < ml[0] ? h[a].key : ml[0];
+	double m01 = ml[1] < ml[0] ? ml[1] : ml[0], m23 = ml[3] < ml[2] ? ml[3] : ml[2];
+	double m = m23 < m01 ? m23 : m01;
+	/* The entry at m, looked for only in a lane whose minimum it is (a quarter
+	 * of lh), without branches on where it lies (anyone's guess), on the keys'
+	 * bit patterns (non-negative doubles, equal exactly when their bits are).
+	 * If several entries are at m (seldom), the least id wins. */
+	int lane = 0, lanes = 0;
+	for (int l = 3; l >= 0; l--) {
+		lane = ml[l] == m ? l : lane;
+		lanes += ml[l] == m;
+	}
 	uint64_t mb;
 	memcpy(&mb, &m, sizeof mb);
 	int32_t best = 0, hits = 0;
-	for (a = 0; a < n; a++) {
+	for (a = lane; a < n4; a += 4) {
 		uint64_t kb;
 		memcpy(&kb, &h[a].key, sizeof kb);
 		best = kb == mb ? a : best;
 		hits += kb == mb;
 	}
-	if (hits > 1)
+	for (a = lane == 0 ? n4 : n; a < n; a++) {
+		uint64_t kb;
+		memcpy(&kb, &h[a].key, sizeof kb);
+		best = kb == mb ? a : best;
+		hits += kb == mb;
+	}
+	if (lanes > 1 || hits > 1)
 		for (a = 0; a < n; a++)
 			if (h[a].key == m && h[a].id < h[best].id)
 				best = a;
