@@ -1619,14 +1619,13 @@ static void eager_pull(flow_net *net, double lim)
 	for (int32_t a = 0; a < net->n_eg; a++) {
 		int32_t wl = net->t[net->eg[a]].id;
 		const flow_link *lw = &net->links[wl];
-		/* Without branches (which flows qualify is anyone's guess): each
-		 * entry is written, and counted if it qualifies. */
-		GROW(net->cand, net->cand_cap, nc + lw->n);
-		cand_node *c = net->cand;
+		/* Without branches on the flows (which qualify is anyone's guess):
+		 * each entry is written, and counted if it qualifies. */
 		for (int32_t j = 0; j < lw->n; j++) {
 			int32_t g = lw->list[j].flow;
 			const flow_hot *hg = &net->hot[g];
-			c[nc] = (cand_node){ hg->rate_Bps, g };
+			GROW(net->cand, net->cand_cap, nc + 1);
+			net->cand[nc] = (cand_node){ hg->rate_Bps, g };
 			nc += (hg->mark != e) & (hg->bott == wl) & (hg->rate_Bps > lim);
 		}
 	}
