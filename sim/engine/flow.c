@@ -1434,11 +1434,10 @@ static __attribute__((noinline)) void skip_rise(flow_net *net, int32_t i, double
 }
 
 /* Moves fixed flow g into R while filling: its fixed rate goes back to its links,
- * which now wait for it too. */
+ * which now wait for it too. r, rf and rh must have room for one more flow. */
 static void unfix(flow_net *net, int32_t g)
 {
-	r_push(net, g);
-	rf_room(net, net->n_r);
+	net->r[net->n_r++] = g;
 	net->n_unfrozen++;
 	r_link(net, net->n_r - 1, R_UNFIXED);
 	if (net->hot[g].active & FLOW_CAPPED)
@@ -1448,6 +1447,8 @@ static void unfix(flow_net *net, int32_t g)
 /* unfix() of cand[0 .. nc), in that order. */
 static void unfix_cands(flow_net *net, int32_t nc)
 {
+	GROW(net->r, net->r_cap, net->n_r + nc);
+	rf_room(net, net->n_r + nc);
 	for (int32_t c = 0; c < nc; c++)
 		unfix(net, net->cand[c].flow);
 }
