@@ -53,10 +53,11 @@
  * (dominated()): on a large fabric most NIC links carry one flow. Links whose share
  * is at least twice the least one wait outside the heap, unordered, until the level
  * comes near (lh_settle()): in a local solve most of R's links have slack left by
- * their fixed flows and never bind, so they cost no heap moves. A fill of at most
- * LH_SCAN_MAX links keeps its "heap" unordered, each key its link's share
- * exactly, and finds the least (share, id) by a scan: the same link, without a
- * small heap's mispredicted moves.
+ * their fixed flows and never bind, so they cost no heap moves. A fill whose heap
+ * would start with at most LH_SCAN_MAX links, and no tie at the least share, keeps
+ * it unordered, each key its
+ * link's share exactly when looked at, and finds the least (share, id) by a scan:
+ * the same link, without a small heap's mispredicted moves.
  *
  * Links left out. A local round does not even open (no table entry, no place in
  * R's hop lists) a link outside D where no flow has its bottleneck and whose spare
@@ -310,6 +311,10 @@ struct flow_net {
 	int32_t *lo;               /* fill: L's links whose share is at least lo_min,
 	                            * out of lh's order (net->t entries) */
 	int32_t n_lo, lo_cap;
+	int32_t *lhd;              /* fill, scan mode: links of lh whose key freeze()
+	                            * made stale (-1) since the last lh_least() (net->t
+	                            * entries, each once) */
+	int32_t n_lhd, lhd_cap;
 	double lo_min_Bps;
 	uint32_t sepoch;           /* solve number, for the S marks */
 	int32_t *sf;               /* S: flows whose rate the solve running may change */
@@ -408,6 +413,7 @@ void flow_net_free(flow_net *net)
 	free(net->heap);
 	free(net->lh);
 	free(net->lo);
+	free(net->lhd);
 	free(net->ch);
 	free(net->selt);
 	free(net->bits);
@@ -1037,6 +1043,23 @@ static void lh_down(flow_net *net, int32_t i)
 	lh_set(net, i, x);
 }
 
+static double share_of(const link_tab *k)
+{
+	return (k->rem_Bps > 0 ? k->rem_Bps : 0) / k->nr;
+}
+
+/* Scan mode: the keys freeze() made stale (the links noted in lhd) become their
+ * links' shares again. */
+static void lh_refresh(flow_net *net)
+{
+	for (int32_t d = 0; d < net->n_lhd; d++) {
+		int32_t x = net->lhd[d], i = net->hpos[x];
+		if (i >= 0)
+			net->lh[i].key = share_of(&net->t[x]);
+	}
+	net->n_lhd = 0;
+}
+
 /* Link table entry x, about to enter lh with key `key`, comes near the level of the
  * fill: if a fixed flow on it may be faster than that (its list would be walked
  * when it comes to fill), fetches its flows' records into the cache now, so that
@@ -1050,15 +1073,21 @@ static void prefetch_near(const flow_net *net, int32_t x, double key)
 	double bound = net->t2[x].scanned ? net->t2[x].fixed_max_Bps : lk->max_ub_Bps;
 	if (!(bound > key))
 		return;
-	for (int32_t j = 0; j < lk->n; j++)
+	/* The first 16, as prefetch_hot(): a long list's walk fetches the rest
+	 * ahead itself, and most links that come near never get walked. */
+	int32_t n = lk->n < 16 ? lk->n : 16;
+	for (int32_t j = 0; j < n; j++)
 		__builtin_prefetch(&net->hot[lk->list[j].flow], 0, 1);
 }
 
-/* Fills with at most this many links (at the start) keep lh unordered and find its
- * least entry by a scan: a small heap's moves cost more, in mispredicted branches,
- * than a scan of a few cache lines, and a key lowered or raised in place costs
- * nothing. A scan costs O(lh) a step, so a fill whose lh grows past this becomes a
- * heap (its keys, shares, are lower bounds of them). */
+/* Fills whose heap would start with at most this many links, one of them alone at
+ * the least share, keep lh unordered and find its least entry by a scan: a small
+ * heap's moves cost more, in mispredicted branches, than a scan of a few cache
+ * lines, and a key lowered or raised in place costs nothing. Where shares tie at
+ * the start (links carrying alike flows, as collectives' do) they keep tying, and
+ * a heap settles ties cheaper than a scan's pass over them. A scan costs O(lh) a
+ * step, so a fill whose lh grows past this becomes a heap (its keys, shares, are
+ * lower bounds of them). */
 #define LH_SCAN_MAX 128
 
 /* Puts link table entry x, in neither lh nor lo, in the heap with key `key`. */
@@ -1071,6 +1100,7 @@ static void lh_insert(flow_net *net, int32_t x, double key)
 	if (!net->lh_scan) {
 		lh_up(net, i);
 	} else if (net->n_lh > LH_SCAN_MAX) {
+		lh_refresh(net);
 		net->lh_scan = 0;
 		for (int32_t j = (net->n_lh - 2) / 4; j >= 0; j--)
 			lh_down(net, j);
@@ -1120,11 +1150,13 @@ static void lh_offer(flow_net *net, int32_t x, double key)
 
 /* The index in lh (not empty) of its entry of least (key, id): the root of the heap,
  * or in scan mode the one a scan finds (the least key first, then the least id
- * among the entries with that key, so the order of lh does not matter). */
-static int32_t lh_least(const flow_net *net)
+ * among the entries with that key, so the order of lh does not matter), the keys
+ * freeze() left stale made shares again first. */
+static int32_t lh_least(flow_net *net)
 {
 	if (!net->lh_scan)
 		return 0;
+	lh_refresh(net);
 	const heap_node *h = net->lh;
 	int32_t n = net->n_lh, n4 = n & ~3, a;
 	/* Four minima, one per lane (entry a is in lane a % 4, the last n % 4 in
@@ -1164,10 +1196,18 @@ static int32_t lh_least(const flow_net *net)
 		best = kb == mb ? a : best;
 		hits += kb == mb;
 	}
-	if (lanes > 1 || hits > 1)
-		for (a = 0; a < n; a++)
-			if (h[a].key == m && h[a].id < h[best].id)
-				best = a;
+	if (lanes > 1 || hits > 1) {
+		/* Ties (common where many links carry alike flows): the least id
+		 * among all the entries at m, again without branches. */
+		int32_t id = h[best].id;
+		for (a = 0; a < n; a++) {
+			uint64_t kb;
+			memcpy(&kb, &h[a].key, sizeof kb);
+			int better = (kb == mb) & (h[a].id < id);
+			id = better ? h[a].id : id;
+			best = better ? a : best;
+		}
+	}
 	return best;
 }
 
@@ -1222,11 +1262,6 @@ static void next_epoch(flow_net *net)
 		net->epoch = 0;
 	}
 	net->epoch++;
-}
-
-static double share_of(const link_tab *k)
-{
-	return (k->rem_Bps > 0 ? k->rem_Bps : 0) / k->nr;
 }
 
 /* Returns the index in lh of the link of least (key, id) of lh and lo together (-1
@@ -1488,8 +1523,12 @@ static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 				lh_remove(net, hpos[x]);
 			else
 				lo_del(net, x);
-		} else if (scan && hpos[x] >= 0) {
-			net->lh[hpos[x]].key = share_of(k);
+		} else if (scan && hpos[x] >= 0 && net->lh[hpos[x]].key >= 0) {
+			/* stale: lh_least() makes it the share again, once however
+			 * many of the link's flows freeze before it runs */
+			net->lh[hpos[x]].key = -1;
+			GROW(net->lhd, net->lhd_cap, net->n_lhd + 1);
+			net->lhd[net->n_lhd++] = x;
 		}
 	}
 }
@@ -1653,7 +1692,7 @@ static void eager_pull(flow_net *net, double lim)
  * of its share, the level at which it would fill; shares only grow as flows freeze,
  * so a root whose key is current is the minimum; a link whose share drops because a
  * flow moved into R has its key lowered in place; in scan mode, see lh_least(),
- * every key is its link's share, kept so by freeze() and lh_offer()), less the links
+ * every key is its link's share once lh_least() has run), less the links
  * that dominated()
  * shows can never bind first (on a large sparse fabric, most of those carrying one
  * flow). Capped flows wait in a second heap keyed by their caps; at equal levels a
@@ -1668,6 +1707,7 @@ static void fill(flow_net *net, int checked, int all, int skip)
 	net->n_heap = 0;
 	net->n_lh = 0;
 	net->n_lo = 0;
+	net->n_lhd = 0;
 	net->lo_min_Bps = INFINITY;
 	net->n_unfrozen = net->n_r;
 	net->starved = 0;
@@ -1699,7 +1739,7 @@ static void fill(flow_net *net, int checked, int all, int skip)
 			heap_append(net, net->cold[f].cap_Bps, -f - 1);
 	}
 	GROW(net->lh, net->lh_cap, net->n_l);
-	int32_t n = 0;
+	int32_t n = 0, tied = 0;      /* links at the least share */
 	double least = INFINITY;
 	for (int32_t a = 0; a < net->n_l; a++) {
 		int32_t x = net->l[a];
@@ -1712,10 +1752,10 @@ static void fill(flow_net *net, int checked, int all, int skip)
 		double key = share_of(k);
 		net->lh[n] = (heap_node){ key, k->id, x };
 		net->hpos[x] = n++;
+		tied = key < least ? 1 : tied + (key == least);
 		if (key < least)
 			least = key;
 	}
-	net->lh_scan = n <= LH_SCAN_MAX;
 	/* The links well above the least share wait in lo (see lh_settle()). */
 	net->lo_min_Bps = 2 * least > DBL_MIN ? 2 * least : DBL_MIN;
 	net->n_lo = 0;
@@ -1732,6 +1772,7 @@ static void fill(flow_net *net, int checked, int all, int skip)
 	}
 	n = m;
 	net->n_lh = n;
+	net->lh_scan = n <= LH_SCAN_MAX && tied == 1;
 	for (int32_t i = net->n_heap / 2 - 1; i >= 0; i--)
 		heap_sift_down(net->heap, net->n_heap, i);
 	for (int32_t i = (net->n_lh - 2) / 4; i >= 0 && net->n_lh > 1 && !net->lh_scan; i--)
@@ -2359,6 +2400,7 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 		(size_t)net->selt_cap * sizeof *net->selt +
 		(size_t)net->lh_cap * sizeof *net->lh +
 		(size_t)net->lo_cap * sizeof *net->lo +
+		(size_t)net->lhd_cap * sizeof *net->lhd +
 		(size_t)net->sf_cap * sizeof *net->sf +
 		(size_t)net->bits_cap * sizeof *net->bits +
 		(size_t)net->cand_cap * sizeof *net->cand +
