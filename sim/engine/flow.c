@@ -55,9 +55,9 @@
  * comes near (lh_settle()): in a local solve most of R's links have slack left by
  * their fixed flows and never bind, so they cost no heap moves. A fill whose heap
  * would start with at most LH_SCAN_MAX links, and no tie at the least share, keeps
- * it unordered, each key its
- * link's share exactly when looked at, and finds the least (share, id) by a scan:
- * the same link, without a small heap's mispredicted moves.
+ * it unordered, each key its link's share exactly when looked at, and finds the
+ * least (share, id) by a scan: the same link, without a small heap's mispredicted
+ * moves.
  *
  * Links left out. A local round does not even open (no table entry, no place in
  * R's hop lists) a link outside D where no flow has its bottleneck and whose spare
@@ -1692,9 +1692,8 @@ static void eager_pull(flow_net *net, double lim)
  * of its share, the level at which it would fill; shares only grow as flows freeze,
  * so a root whose key is current is the minimum; a link whose share drops because a
  * flow moved into R has its key lowered in place; in scan mode, see lh_least(),
- * every key is its link's share once lh_least() has run), less the links
- * that dominated()
- * shows can never bind first (on a large sparse fabric, most of those carrying one
+ * every key is its link's share once lh_least() has run), less the links that
+ * dominated() shows can never bind first (on a large sparse fabric, most of those carrying one
  * flow). Capped flows wait in a second heap keyed by their caps; at equal levels a
  * cap binds first. The fill stops when every flow of R has frozen. */
 static void fill(flow_net *net, int checked, int all, int skip)
