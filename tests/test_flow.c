@@ -1433,6 +1433,255 @@ static void test_completion_heap_order(void)
 	sim_free(s);
 }
 
+/* ---- the fill's link selection: a scan for small fills, the heap for large ---- */
+
+/* Four links of 1 GB/s: A and B carry f0 (both), f1 (A) and f2 (B); C and D carry f3
+ * (both), f4 (C) and f5 (D). Every link's share is 0.5, a four-way tie, so all run at
+ * 0.5. Then f6 starts on A and C: A and C tie at 1/3 (A, the lesser id, fills first:
+ * f0, f1, f6 at 1/3; C then has 2/3 for f3 and f4, 1/3 each); B has 2/3 left for f2
+ * and D 2/3 for f5. When f6 ends (1 MB at 1/3 GB/s: 3 ms), all are back at 0.5.
+ * Local solves of a few links through ties at each step (fills that start tied
+ * keep their heap; random worlds below cover scans that meet ties). */
+static void test_tied_shares_hand_solved(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	static done_log d;
+	memset(&d, 0, sizeof d);
+	link_id A = flow_link_add(net, 1e9, 0), B = flow_link_add(net, 1e9, 0);
+	link_id C = flow_link_add(net, 1e9, 0), D = flow_link_add(net, 1e9, 0);
+	link_id paths[6][2] = { { A, B }, { A, -1 }, { B, -1 }, { C, D }, { C, -1 }, { D, -1 } };
+	int hops[6] = { 2, 1, 1, 2, 1, 1 };
+	flow_id f[7];
+	for (int i = 0; i < 6; i++)
+		T_EQ_INT(flow_start(net, paths[i], hops[i], 1e12, 0, on_done, &d, (uint64_t)i,
+				    &f[i]), 0);
+	sim_run(s, 0);
+	for (int i = 0; i < 6; i++)
+		T_NEAR(flow_rate(net, f[i]), 0.5e9, 1e-12);
+	link_id ac[2] = { A, C };
+	T_EQ_INT(flow_start(net, ac, 2, 1e6, 0, on_done, &d, 6, &f[6]), 0);
+	sim_run(s, 0);
+	const int third[5] = { 0, 1, 6, 3, 4 };
+	for (int i = 0; i < 5; i++)
+		T_NEAR(flow_rate(net, f[third[i]]), 1e9 / 3, 1e-12);
+	T_NEAR(flow_rate(net, f[2]), 2e9 / 3, 1e-12);
+	T_NEAR(flow_rate(net, f[5]), 2e9 / 3, 1e-12);
+	T_NEAR(flow_link_load(net, A), 1e9, 1e-12);
+	T_NEAR(flow_link_load(net, B), 1e9, 1e-12);
+	sim_run(s, 3000000);
+	T_EQ_INT(d.count[6], 1);
+	T_EQ_INT(d.t[6], 3000000);
+	for (int i = 0; i < 6; i++)
+		T_NEAR(flow_rate(net, f[i]), 0.5e9, 1e-12);
+	flow_net_free(net);
+	sim_free(s);
+}
+
+/* A world of HW_LINKS links where about half the flows also cross a hub link that
+ * is every such flow's bottleneck: a hub flow's end or start re-solves all of them,
+ * a fill over far more links than a scan is used for (the heap's case), while the
+ * other flows' changes make small fills (the scan's case); full solves span most
+ * links. Rates are checked against a reference progressive filling after solves,
+ * and every fourth check against flow_net_solve_all. */
+#define HW_LINKS 1024
+#define HW_FLOWS 1400
+#define HW_HUB 0
+typedef struct {
+	sim *s;
+	flow_net *net;
+	double cap[HW_LINKS];
+	link_id path[HW_FLOWS][4];
+	int hops[HW_FLOWS];
+	flow_id id[HW_FLOWS];
+	int active[HW_FLOWS];
+	int n_started, ends, checks, bad;
+	double worst_rel;
+} hw_world;
+
+/* Progressive filling over the active flows, the slow obvious way. */
+static void hw_reference(const hw_world *w, double *rate)
+{
+	static double rem[HW_LINKS];
+	static int cnt[HW_LINKS], frozen[HW_FLOWS];
+	int left = 0;
+	for (int l = 0; l < HW_LINKS; l++) {
+		rem[l] = w->cap[l];
+		cnt[l] = 0;
+	}
+	for (int i = 0; i < w->n_started; i++) {
+		frozen[i] = !w->active[i];
+		rate[i] = 0;
+		if (!w->active[i])
+			continue;
+		left++;
+		for (int h = 0; h < w->hops[i]; h++)
+			cnt[w->path[i][h]]++;
+	}
+	while (left > 0) {
+		double best = INFINITY;
+		int bl = -1;
+		for (int l = 0; l < HW_LINKS; l++)
+			if (cnt[l] > 0 && rem[l] / cnt[l] < best) {
+				best = rem[l] / cnt[l];
+				bl = l;
+			}
+		for (int i = 0; i < w->n_started; i++) {
+			int on = 0;
+			for (int h = 0; h < w->hops[i] && !frozen[i]; h++)
+				on |= w->path[i][h] == bl;
+			if (!on)
+				continue;
+			frozen[i] = 1;
+			rate[i] = best;
+			left--;
+			for (int h = 0; h < w->hops[i]; h++) {
+				rem[w->path[i][h]] -= best;
+				cnt[w->path[i][h]]--;
+			}
+		}
+	}
+}
+
+static void hw_check(sim *s, void *arg, uint64_t data)
+{
+	(void)s;
+	(void)data;
+	hw_world *w = arg;
+	static double ref[HW_FLOWS], inc[HW_FLOWS];
+	if (w->checks % 4 == 0) {
+		for (int i = 0; i < w->n_started; i++)
+			inc[i] = w->active[i] ? flow_rate(w->net, w->id[i]) : 0;
+		flow_net_solve_all(w->net);
+		for (int i = 0; i < w->n_started; i++)
+			if (w->active[i] && !(fabs(inc[i] - flow_rate(w->net, w->id[i])) <=
+					      1e-9 * inc[i]))
+				w->bad++;
+	}
+	w->checks++;
+	hw_reference(w, ref);
+	for (int i = 0; i < w->n_started; i++) {
+		if (!w->active[i])
+			continue;
+		double rel = fabs(flow_rate(w->net, w->id[i]) - ref[i]) / ref[i];
+		w->worst_rel = rel > w->worst_rel ? rel : w->worst_rel;
+		if (!(rel <= 1e-9))
+			w->bad++;
+	}
+}
+
+static void hw_start(hw_world *w);
+
+static void hw_done(sim *s, void *arg, uint64_t data)
+{
+	hw_world *w = arg;
+	w->active[data] = 0;
+	hw_start(w);
+	if (mix_next() % 2 == 0)
+		hw_start(w);
+	/* every third end, after this timestamp's solve */
+	if (w->ends++ % 3 == 0)
+		sim_at(s, sim_now(s), hw_check, w, 0);
+}
+
+/* Starts a flow over three distinct random non-hub links, and the hub for about
+ * half of them. */
+static void hw_start(hw_world *w)
+{
+	if (w->n_started == HW_FLOWS)
+		return;
+	int i = w->n_started++;
+	int hops = 0;
+	if (mix_next() % 2 == 0)
+		w->path[i][hops++] = HW_HUB;
+	for (int want = hops + 3; hops < want;) {
+		link_id l = (link_id)(1 + mix_next() % (HW_LINKS - 1));
+		int dup = 0;
+		for (int h = 0; h < hops; h++)
+			dup |= w->path[i][h] == l;
+		if (!dup)
+			w->path[i][hops++] = l;
+	}
+	w->hops[i] = hops;
+	double bytes = (double)(1 + mix_next() % 8) * 1e6;
+	T_EQ_INT(flow_start(w->net, w->path[i], hops, bytes, 0, hw_done, w, (uint64_t)i,
+			    &w->id[i]), 0);
+	w->active[i] = 1;
+}
+
+static void test_large_fill_heap(void)
+{
+	static hw_world w;
+	memset(&w, 0, sizeof w);
+	mix_state = 4242;
+	w.s = sim_new(64);
+	w.net = flow_net_new(w.s);
+	for (int l = 0; l < HW_LINKS; l++) {
+		/* The hub is every hub flow's bottleneck (~250 flows share 25 GB/s);
+		 * the rest tie often. */
+		w.cap[l] = l == HW_HUB ? 25e9 : mix_next() % 4 == 0 ? 2e9 : 1e9;
+		T_EQ_INT(flow_link_add(w.net, w.cap[l], 0), l);
+	}
+	for (int k = 0; k < 500; k++)
+		hw_start(&w);
+	sim_at(w.s, 0, hw_check, &w, 0);
+	sim_run(w.s, UINT64_MAX);
+	T_CHECK(w.checks > 100);
+	T_CHECKF(w.bad == 0, "%d rates off in %d checks (worst %.3g)", w.bad, w.checks,
+		 w.worst_rel);
+	T_EQ_INT(flow_active_count(w.net), 0);
+	flow_stats st;
+	flow_net_stats(w.net, &st);
+	/* Local solves were large: a hub flow's change re-solves the hub's flows. */
+	T_CHECKF(st.solved_flows > 100 * st.solves, "%llu flows in %llu solves",
+		 (unsigned long long)st.solved_flows, (unsigned long long)st.solves);
+	flow_net_free(w.net);
+	sim_free(w.s);
+}
+
+/* A fill that starts small and grows past what a scan is used for: a link H of
+ * 150.6 GB/s carries 150 flows, each bottlenecked on its own 1 GB/s link (1 GB/s
+ * each, H 0.6 GB/s short of full). A new flow on H alone: H's level (0.6 GB/s
+ * for one flow) is below the fixed flows' rates, so all 150 are pulled into R
+ * ((0.6 + k) / (1 + k) < 1 for every k), each bringing its own link into the fill,
+ * which then goes on as a heap. All 151 end at 150.6 / 151 GB/s, bottlenecked on
+ * H; when the new flow ends (1 MB), the 150 are back at 1 GB/s. */
+static void test_scan_grows_to_heap(void)
+{
+	sim *s = sim_new(16);
+	flow_net *net = flow_net_new(s);
+	static done_log d;
+	memset(&d, 0, sizeof d);
+	link_id H = flow_link_add(net, 150.6e9, 0);
+	static flow_id f[151];
+	for (int k = 0; k < 150; k++) {
+		link_id p[2] = { H, flow_link_add(net, 1e9, 0) };
+		T_EQ_INT(flow_start(net, p, 2, 1e12, 0, on_done, &d, (uint64_t)k, &f[k]), 0);
+	}
+	sim_run(s, 0);
+	for (int k = 0; k < 150; k++)
+		T_NEAR(flow_rate(net, f[k]), 1e9, 1e-12);
+	flow_stats st0, st1;
+	flow_net_stats(net, &st0);
+	T_EQ_INT(flow_start(net, &H, 1, 1e6, 0, on_done, &d, 150, &f[150]), 0);
+	sim_run(s, 0);
+	flow_net_stats(net, &st1);
+	T_EQ_INT(st1.pulled - st0.pulled, 150);
+	T_EQ_INT(st1.widened - st0.widened, 0);
+	for (int k = 0; k <= 150; k++)
+		T_NEAR(flow_rate(net, f[k]), 150.6e9 / 151, 1e-12);
+	T_NEAR(flow_link_load(net, H), 150.6e9, 1e-12);
+	/* 1 MB at 150.6 / 151 GB/s */
+	uint64_t end = (uint64_t)llround(1e6 / (150.6e9 / 151) * 1e9);
+	sim_run(s, end);
+	T_EQ_INT(d.count[150], 1);
+	T_EQ_INT(d.t[150], end);
+	for (int k = 0; k < 150; k++)
+		T_NEAR(flow_rate(net, f[k]), 1e9, 1e-12);
+	flow_net_free(net);
+	sim_free(s);
+}
+
 int main(void)
 {
 	T_RUN(test_far_rerate_exact);
@@ -1465,5 +1714,8 @@ int main(void)
 	T_RUN(test_completion_heap_order);
 	T_RUN(test_completion_queue_large);
 	T_RUN(test_completion_ties_spill_rarely);
+	T_RUN(test_tied_shares_hand_solved);
+	T_RUN(test_large_fill_heap);
+	T_RUN(test_scan_grows_to_heap);
 	return t_done();
 }

@@ -55,7 +55,11 @@
  * (dominated()): on a large fabric most NIC links carry one flow. Links whose share
  * is at least twice the least one wait outside the heap, unordered, until the level
  * comes near (lh_settle()): in a local solve most of R's links have slack left by
- * their fixed flows and never bind, so they cost no heap moves.
+ * their fixed flows and never bind, so they cost no heap moves. A fill whose heap
+ * would start with at most LH_SCAN_MAX links, and no tie at the least share, keeps
+ * it unordered, each key its link's share exactly when looked at, and finds the
+ * least (share, id) by a scan: the same link, without a small heap's mispredicted
+ * moves.
  *
  * Links left out. A local round does not even open (no table entry, no place in
  * R's hop lists) a link outside D where no flow has its bottleneck and whose spare
@@ -314,9 +318,15 @@ struct flow_net {
 	                            * (UINT64_MAX if none) */
 	heap_node *lh;             /* fill: L's links, by share (indexed by hpos) */
 	int32_t n_lh, lh_cap;
+	int lh_scan;               /* fill: lh is an unordered array, its least entry
+	                            * found by a scan (a small L; see lh_least()) */
 	int32_t *lo;               /* fill: L's links whose share is at least lo_min,
 	                            * out of lh's order (net->t entries) */
 	int32_t n_lo, lo_cap;
+	int32_t *lhd;              /* fill, scan mode: links of lh whose key freeze()
+	                            * made stale (-1) since the last lh_least() (net->t
+	                            * entries, each once) */
+	int32_t n_lhd, lhd_cap;
 	double lo_min_Bps;
 	uint32_t sepoch;           /* solve number, for the S marks */
 	int32_t *sf;               /* S: flows whose rate the solve running may change */
@@ -417,6 +427,7 @@ void flow_net_free(flow_net *net)
 	free(net->heap);
 	free(net->lh);
 	free(net->lo);
+	free(net->lhd);
 	free(net->ch);
 	free(net->selt);
 	free(net->bits);
@@ -1084,13 +1095,68 @@ static void lh_down(flow_net *net, int32_t i)
 	lh_set(net, i, x);
 }
 
+static double share_of(const link_tab *k)
+{
+	return (k->rem_Bps > 0 ? k->rem_Bps : 0) / k->nr;
+}
+
+/* Scan mode: the keys freeze() made stale (the links noted in lhd) become their
+ * links' shares again. */
+static void lh_refresh(flow_net *net)
+{
+	for (int32_t d = 0; d < net->n_lhd; d++) {
+		int32_t x = net->lhd[d], i = net->hpos[x];
+		if (i >= 0)
+			net->lh[i].key = share_of(&net->t[x]);
+	}
+	net->n_lhd = 0;
+}
+
+/* Link table entry x, about to enter lh with key `key`, comes near the level of the
+ * fill: if a fixed flow on it may be faster than that (its list would be walked
+ * when it comes to fill), fetches its flows' records into the cache now, so that
+ * the walk finds them there rather than waiting on each in turn. */
+static void prefetch_near(const flow_net *net, int32_t x, double key)
+{
+	const link_tab *k = &net->t[x];
+	if (k->nfix == 0)
+		return;
+	const flow_link *lk = &net->links[k->id];
+	double bound = net->t2[x].scanned ? net->t2[x].fixed_max_Bps : lk->max_ub_Bps;
+	if (!(bound > key))
+		return;
+	/* The first 16, as prefetch_hot(): a long list's walk fetches the rest
+	 * ahead itself, and most links that come near never get walked. */
+	int32_t n = lk->n < 16 ? lk->n : 16;
+	for (int32_t j = 0; j < n; j++)
+		__builtin_prefetch(&net->hot[lk->list[j].flow], 0, 1);
+}
+
+/* Fills whose heap would start with at most this many links, one of them alone at
+ * the least share, keep lh unordered and find its least entry by a scan: a small
+ * heap's moves cost more, in mispredicted branches, than a scan of a few cache
+ * lines, and a key lowered or raised in place costs nothing. Where shares tie at
+ * the start (links carrying alike flows, as collectives' do) they keep tying, and
+ * a heap settles ties cheaper than a scan's pass over them. A scan costs O(lh) a
+ * step, so a fill whose lh grows past this becomes a heap (its keys, shares, are
+ * lower bounds of them). */
+#define LH_SCAN_MAX 128
+
 /* Puts link table entry x, in neither lh nor lo, in the heap with key `key`. */
 static void lh_insert(flow_net *net, int32_t x, double key)
 {
+	prefetch_near(net, x, key);
 	GROW(net->lh, net->lh_cap, net->n_lh + 1);
 	int32_t i = net->n_lh++;
-	net->lh[i] = (heap_node){ key, net->t[x].id, x };
-	lh_up(net, i);
+	lh_set(net, i, (heap_node){ key, net->t[x].id, x });
+	if (!net->lh_scan) {
+		lh_up(net, i);
+	} else if (net->n_lh > LH_SCAN_MAX) {
+		lh_refresh(net);
+		net->lh_scan = 0;
+		for (int32_t j = (net->n_lh - 2) / 4; j >= 0; j--)
+			lh_down(net, j);
+	}
 }
 
 /* Appends link table entry x, in neither lh nor lo, to lo. */
@@ -1113,12 +1179,15 @@ static void lo_del(flow_net *net, int32_t x)
 
 /* Puts link table entry x among the links waiting to fill with key `key` (in lo if
  * it is no less than lo_min_Bps), or lowers its key to `key` if it is there with a
- * higher one (moving it from lo to the heap when it drops below lo_min_Bps). */
+ * higher one (moving it from lo to the heap when it drops below lo_min_Bps); in scan
+ * mode `key` is the link's share and becomes its key in lh. */
 static void lh_offer(flow_net *net, int32_t x, double key)
 {
 	int32_t i = net->hpos[x];
 	if (i >= 0) {
-		if (key < net->lh[i].key) {
+		if (net->lh_scan) {
+			net->lh[i].key = key;      /* its share, exactly */
+		} else if (key < net->lh[i].key) {
 			net->lh[i].key = key;
 			lh_up(net, i);
 		}
@@ -1131,6 +1200,69 @@ static void lh_offer(flow_net *net, int32_t x, double key)
 	}
 }
 
+/* The index in lh (not empty) of its entry of least (key, id): the root of the heap,
+ * or in scan mode the one a scan finds (the least key first, then the least id
+ * among the entries with that key, so the order of lh does not matter), the keys
+ * freeze() left stale made shares again first. */
+static int32_t lh_least(flow_net *net)
+{
+	if (!net->lh_scan)
+		return 0;
+	lh_refresh(net);
+	const heap_node *h = net->lh;
+	int32_t n = net->n_lh, n4 = n & ~3, a;
+	/* Four minima, one per lane (entry a is in lane a % 4, the last n % 4 in
+	 * lane 0), so that the comparisons do not wait on each other. */
+	double ml[4] = { INFINITY, INFINITY, INFINITY, INFINITY };
+	for (a = 0; a < n4; a += 4) {
+		ml[0] = h[a].key < ml[0] ? h[a].key : ml[0];
+		ml[1] = h[a + 1].key < ml[1] ? h[a + 1].key : ml[1];
+		ml[2] = h[a + 2].key < ml[2] ? h[a + 2].key : ml[2];
+		ml[3] = h[a + 3].key < ml[3] ? h[a + 3].key : ml[3];
+	}
+	for (; a < n; a++)
+		ml[0] = h[a].key < ml[0] ? h[a].key : ml[0];
+	double m01 = ml[1] < ml[0] ? ml[1] : ml[0], m23 = ml[3] < ml[2] ? ml[3] : ml[2];
+	double m = m23 < m01 ? m23 : m01;
+	/* The entry at m, looked for only in a lane whose minimum it is (a quarter
+	 * of lh), without branches on where it lies (anyone's guess), on the keys'
+	 * bit patterns (non-negative doubles, equal exactly when their bits are).
+	 * If several entries are at m (seldom), the least id wins. */
+	int lane = 0, lanes = 0;
+	for (int l = 3; l >= 0; l--) {
+		lane = ml[l] == m ? l : lane;
+		lanes += ml[l] == m;
+	}
+	uint64_t mb;
+	memcpy(&mb, &m, sizeof mb);
+	int32_t best = 0, hits = 0;
+	for (a = lane; a < n4; a += 4) {
+		uint64_t kb;
+		memcpy(&kb, &h[a].key, sizeof kb);
+		best = kb == mb ? a : best;
+		hits += kb == mb;
+	}
+	for (a = lane == 0 ? n4 : n; a < n; a++) {
+		uint64_t kb;
+		memcpy(&kb, &h[a].key, sizeof kb);
+		best = kb == mb ? a : best;
+		hits += kb == mb;
+	}
+	if (lanes > 1 || hits > 1) {
+		/* Ties (common where many links carry alike flows): the least id
+		 * among all the entries at m, again without branches. */
+		int32_t id = h[best].id;
+		for (a = 0; a < n; a++) {
+			uint64_t kb;
+			memcpy(&kb, &h[a].key, sizeof kb);
+			int better = (kb == mb) & (h[a].id < id);
+			id = better ? h[a].id : id;
+			best = better ? a : best;
+		}
+	}
+	return best;
+}
+
 /* Takes entry i out of the heap. */
 static void lh_remove(flow_net *net, int32_t i)
 {
@@ -1140,6 +1272,8 @@ static void lh_remove(flow_net *net, int32_t i)
 	heap_node last = net->lh[net->n_lh];
 	int up = lh_less(&last, &net->lh[i]);
 	lh_set(net, i, last);
+	if (net->lh_scan)
+		return;
 	if (up)
 		lh_up(net, i);
 	else
@@ -1182,23 +1316,19 @@ static void next_epoch(flow_net *net)
 	net->epoch++;
 }
 
-static double share_of(const link_tab *k)
-{
-	return (k->rem_Bps > 0 ? k->rem_Bps : 0) / k->nr;
-}
-
-/* Makes the heap's root the link of least (key, id) of lh and lo together (none if
- * both are empty). The links in lo have keys (lower bounds of their shares, which
+/* Returns the index in lh of the link of least (key, id) of lh and lo together (-1
+ * if both are empty; see lh_least()), moving links from lo to lh as needed. The links in lo have keys (lower bounds of their shares, which
  * only rise) of at least lo_min_Bps, so while the root's key is below it, the root
  * is that link; otherwise lo_min_Bps doubles past the least of the root's key and
  * lo's shares, and the links of lo below it move into the heap, keyed by their
  * shares. Links that never come near the level of the fill (most of a local
  * solve's, whose fixed flows leave them slack) never enter the heap. */
-static void lh_settle(flow_net *net)
+static int32_t lh_settle(flow_net *net)
 {
-	if (net->n_lo == 0 || (net->n_lh > 0 && net->lh[0].key < net->lo_min_Bps))
-		return;
-	double m = net->n_lh > 0 ? net->lh[0].key : (double)INFINITY;
+	int32_t top = net->n_lh > 0 ? lh_least(net) : -1;
+	if (net->n_lo == 0 || (top >= 0 && net->lh[top].key < net->lo_min_Bps))
+		return top;
+	double m = top >= 0 ? net->lh[top].key : (double)INFINITY;
 	for (int32_t a = 0; a < net->n_lo; a++) {
 		double sh = share_of(&net->t[net->lo[a]]);
 		if (sh < m)
@@ -1218,6 +1348,7 @@ static void lh_settle(flow_net *net)
 		}
 	}
 	net->n_lo = n;
+	return net->n_lh > 0 ? lh_least(net) : -1;
 }
 
 /* Opens link li's membership of L unless it has it this round (no flow of R on it
@@ -1395,11 +1526,10 @@ static inline __attribute__((always_inline)) void skip_rise(flow_net *net, int32
 }
 
 /* Moves fixed flow g into R while filling: its fixed rate goes back to its links,
- * which now wait for it too. */
+ * which now wait for it too. r, rf and rh must have room for one more flow. */
 static void unfix(flow_net *net, int32_t g)
 {
-	r_push(net, g);
-	rf_room(net, net->n_r);
+	net->r[net->n_r++] = g;
 	net->n_unfrozen++;
 	r_link(net, net->n_r - 1, R_UNFIXED);
 	if (net->hot[g].active & FLOW_CAPPED)
@@ -1409,6 +1539,8 @@ static void unfix(flow_net *net, int32_t g)
 /* unfix() of cand[0 .. nc), in that order. */
 static void unfix_cands(flow_net *net, int32_t nc)
 {
+	GROW(net->r, net->r_cap, net->n_r + nc);
+	rf_room(net, net->n_r + nc);
 	for (int32_t c = 0; c < nc; c++)
 		unfix(net, net->cand[c].flow);
 }
@@ -1432,6 +1564,7 @@ static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 	r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
 	link_tab *t = net->t;          /* nothing here moves the table */
 	int32_t *hpos = net->hpos;
+	const int scan = net->lh_scan;
 	for (int j = 0; j < hops; j++) {
 		int32_t x = rh[j].t;
 		rh[j].t = -1;
@@ -1447,6 +1580,12 @@ static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 				lh_remove(net, hpos[x]);
 			else
 				lo_del(net, x);
+		} else if (scan && hpos[x] >= 0 && net->lh[hpos[x]].key >= 0) {
+			/* stale: lh_least() makes it the share again, once however
+			 * many of the link's flows freeze before it runs */
+			net->lh[hpos[x]].key = -1;
+			GROW(net->lhd, net->lhd_cap, net->n_lhd + 1);
+			net->lhd[net->n_lhd++] = x;
 		}
 	}
 }
@@ -1477,9 +1616,15 @@ static int dominated(const flow_net *net, int32_t x)
 	return 0;
 }
 
+/* Whether candidate a goes before b in pull_count()'s order (faster first, ties by
+ * id), without branches: the rates are positive doubles, so they order as their bit
+ * patterns. */
 static int cand_before(const cand_node *a, const cand_node *b)
 {
-	return a->rate_Bps > b->rate_Bps || (a->rate_Bps == b->rate_Bps && a->flow < b->flow);
+	uint64_t x, y;
+	memcpy(&x, &a->rate_Bps, sizeof x);
+	memcpy(&y, &b->rate_Bps, sizeof y);
+	return (x > y) | ((x == y) & (a->flow < b->flow));
 }
 
 /* Of the nc fixed flows in cand[], all faster than the level at which a link with
@@ -1492,6 +1637,9 @@ static int cand_before(const cand_node *a, const cand_node *b)
  * the link next reaches the root, as it was before). The fastest always joins. */
 static int32_t pull_count(flow_net *net, int32_t nc, double rem_Bps, int32_t nr)
 {
+	/* Insertion sort, one comparison branch per step (rates tie often: the
+	 * flows bottlenecked on one link share theirs, and a tie would cost a
+	 * second, unpredictable branch). */
 	cand_node *c = net->cand;
 	for (int32_t i = 1; i < nc; i++) {
 		cand_node v = c[i];
@@ -1514,6 +1662,14 @@ static int32_t pull_count(flow_net *net, int32_t nc, double rem_Bps, int32_t nr)
  * bandwidth back to the other links of its path: the fixed flows bottlenecked there
  * may now rise, which measure() would find only after the round. Notes those links
  * (once a round) for eager_pull(). */
+/* Fetches the lines of link li's flow list into the cache, ahead of a walk. */
+static void prefetch_list(const flow_net *net, int32_t li)
+{
+	const flow_link *lk = &net->links[li];
+	for (int32_t j = 0; j < lk->n; j += 64 / (int32_t)sizeof *lk->list)
+		__builtin_prefetch(&lk->list[j]);
+}
+
 static void eager_note(flow_net *net, int32_t i, int32_t x)
 {
 	const r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
@@ -1524,6 +1680,8 @@ static void eager_note(flow_net *net, int32_t i, int32_t x)
 		net->t2[w].eager = net->epoch;
 		GROW(net->eg, net->eg_cap, net->n_eg + 1);
 		net->eg[net->n_eg++] = w;
+		/* its list is walked once the link filling now has frozen */
+		prefetch_list(net, net->t[w].id);
 	}
 }
 
@@ -1546,24 +1704,30 @@ static void eager_pull(flow_net *net, double lim)
 {
 	uint32_t e = net->epoch;
 	int32_t nc = 0;
+	/* The flows' records of all the lists fetched at once, so that their
+	 * misses overlap rather than wait list by list. */
+	for (int32_t a = 0; a < net->n_eg; a++) {
+		const flow_link *lw = &net->links[net->t[net->eg[a]].id];
+		for (int32_t j = 0; j < lw->n; j++)
+			__builtin_prefetch(&net->hot[lw->list[j].flow]);
+	}
 	/* Collected first (a flow has one bottleneck, so at most once), their paths
 	 * fetched while the lists are walked, then moved in, in the same order. */
 	for (int32_t a = 0; a < net->n_eg; a++) {
 		int32_t wl = net->t[net->eg[a]].id;
 		const flow_link *lw = &net->links[wl];
-		prefetch_hot(net, lw);
+		/* Without branches on the flows (which qualify is anyone's guess):
+		 * each entry is written, and counted if it qualifies. */
 		for (int32_t j = 0; j < lw->n; j++) {
 			int32_t g = lw->list[j].flow;
 			const flow_hot *hg = &net->hot[g];
-			if (j + 16 < lw->n)
-				__builtin_prefetch(&net->hot[lw->list[j + 16].flow]);
-			if (hg->mark == e || hg->bott != wl || !(hg->rate_Bps > lim))
-				continue;
-			__builtin_prefetch(&net->path[(size_t)g * FLOW_MAX_HOPS]);
 			GROW(net->cand, net->cand_cap, nc + 1);
-			net->cand[nc++] = (cand_node){ hg->rate_Bps, g };
+			net->cand[nc] = (cand_node){ hg->rate_Bps, g };
+			nc += (hg->mark != e) & (hg->bott == wl) & (hg->rate_Bps > lim);
 		}
 	}
+	for (int32_t c = 0; c < nc; c++)
+		__builtin_prefetch(&net->path[(size_t)net->cand[c].flow * FLOW_MAX_HOPS]);
 	unfix_cands(net, nc);
 	net->st.eager += (uint64_t)nc;
 	net->n_eg = 0;
@@ -1584,8 +1748,9 @@ static void eager_pull(flow_net *net, double lim)
  * The link heap holds each link with flows left to freeze once (key: a lower bound
  * of its share, the level at which it would fill; shares only grow as flows freeze,
  * so a root whose key is current is the minimum; a link whose share drops because a
- * flow moved into R has its key lowered in place), less the links that dominated()
- * shows can never bind first (on a large sparse fabric, most of those carrying one
+ * flow moved into R has its key lowered in place; in scan mode, see lh_least(),
+ * every key is its link's share once lh_least() has run), less the links that
+ * dominated() shows can never bind first (on a large sparse fabric, most of those carrying one
  * flow). Capped flows wait in a second heap keyed by their caps; at equal levels a
  * cap binds first. The fill stops when every flow of R has frozen. */
 static void fill(flow_net *net, int checked, int all, int skip)
@@ -1598,6 +1763,7 @@ static void fill(flow_net *net, int checked, int all, int skip)
 	net->n_heap = 0;
 	net->n_lh = 0;
 	net->n_lo = 0;
+	net->n_lhd = 0;
 	net->lo_min_Bps = INFINITY;
 	net->n_unfrozen = net->n_r;
 	net->starved = 0;
@@ -1629,7 +1795,7 @@ static void fill(flow_net *net, int checked, int all, int skip)
 			heap_append(net, net->cold[f].cap_Bps, -f - 1);
 	}
 	GROW(net->lh, net->lh_cap, net->n_l);
-	int32_t n = 0;
+	int32_t n = 0, tied = 0;      /* links at the least share */
 	double least = INFINITY;
 	for (int32_t a = 0; a < net->n_l; a++) {
 		int32_t x = net->l[a];
@@ -1642,6 +1808,7 @@ static void fill(flow_net *net, int checked, int all, int skip)
 		double key = share_of(k);
 		net->lh[n] = (heap_node){ key, k->id, x };
 		net->hpos[x] = n++;
+		tied = key < least ? 1 : tied + (key == least);
 		if (key < least)
 			least = key;
 	}
@@ -1651,6 +1818,7 @@ static void fill(flow_net *net, int checked, int all, int skip)
 	int32_t m = 0;
 	for (int32_t a = 0; a < n; a++) {
 		if (net->lh[a].key < net->lo_min_Bps) {
+			prefetch_near(net, net->lh[a].t, net->lh[a].key);
 			net->hpos[net->lh[a].t] = m;
 			net->lh[m++] = net->lh[a];
 		} else {
@@ -1660,16 +1828,17 @@ static void fill(flow_net *net, int checked, int all, int skip)
 	}
 	n = m;
 	net->n_lh = n;
+	net->lh_scan = n <= LH_SCAN_MAX && tied == 1;
 	for (int32_t i = net->n_heap / 2 - 1; i >= 0; i--)
 		heap_sift_down(net->heap, net->n_heap, i);
-	for (int32_t i = (net->n_lh - 2) / 4; i >= 0 && net->n_lh > 1; i--)
+	for (int32_t i = (net->n_lh - 2) / 4; i >= 0 && net->n_lh > 1 && !net->lh_scan; i--)
 		lh_down(net, i);
 	/* Links left when every flow has frozen fill no further; a fill whose
 	 * left-out links may bind stops (it is filled again). */
 	while (net->n_unfrozen > 0 && !net->skip_fail &&
 	       (net->n_lh > 0 || net->n_lo > 0 || net->n_heap > 0)) {
-		lh_settle(net);
-		if (net->n_heap > 0 && (net->n_lh == 0 || net->heap[0].key <= net->lh[0].key)) {
+		int32_t top = lh_settle(net);
+		if (net->n_heap > 0 && (top < 0 || net->heap[0].key <= net->lh[top].key)) {
 			int32_t f = -net->heap[0].id - 1;
 			double cap = net->heap[0].key;
 			heap_pop(net);
@@ -1678,17 +1847,18 @@ static void fill(flow_net *net, int checked, int all, int skip)
 				freeze(net, i, cap, FLOW_BOTT_CAP);
 			continue;
 		}
-		heap_node *root = &net->lh[0];
+		heap_node *root = &net->lh[top];
 		int32_t x = root->t;
 		link_tab *k = &net->t[x];
 		if (k->nr == 0) {
-			lh_remove(net, 0);
+			lh_remove(net, top);
 			continue;
 		}
 		double share = share_of(k);
 		if (share > root->key) {
 			root->key = share;
-			lh_down(net, 0);
+			if (!net->lh_scan)
+				lh_down(net, 0);
 			continue;
 		}
 		/* Fixed flows faster than this level must come down with it. */
@@ -1733,7 +1903,8 @@ static void fill(flow_net *net, int checked, int all, int skip)
 					continue;
 			}
 		}
-		lh_remove(net, 0);
+		/* unfix() did not run: top is still the link's place */
+		lh_remove(net, top);
 		k = &net->t[x];
 		int32_t frozen = 0;
 		for (int32_t y = k->rhead; y >= 0 && k->nr > 0;) {
@@ -2353,6 +2524,7 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 		(size_t)net->selt_cap * sizeof *net->selt +
 		(size_t)net->lh_cap * sizeof *net->lh +
 		(size_t)net->lo_cap * sizeof *net->lo +
+		(size_t)net->lhd_cap * sizeof *net->lhd +
 		(size_t)net->sf_cap * sizeof *net->sf +
 		(size_t)net->bits_cap * sizeof *net->bits +
 		(size_t)net->cand_cap * sizeof *net->cand +
