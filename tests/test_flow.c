@@ -573,6 +573,7 @@ static void rn_check(sim *s, void *arg, uint64_t data)
 				bad = 1;
 	}
 	w->checks++;
+	T_EQ_INT(flow_net_check(w->net), 0);
 	for (int l = 0; l < w->n_links; l++)
 		load[l] = mx[l] = 0;
 	for (int i = 0; i < w->n_started; i++) {

@@ -40,7 +40,9 @@
  * Per-link aggregates (sum and an upper bound of the rates, the number of flows
  * bottlenecked there and a lower bound of their rates) are kept up to date by every
  * change, so a solve touches R's flows and their links and walks a link's list only
- * where a fixed flow may be faster than a level or may have lost its bottleneck.
+ * where a fixed flow may be faster than a level or may have lost its bottleneck; a
+ * list holds the flows bottlenecked on its link first, so the walks that want only
+ * those (a solve's seeds, eager_pull(), measure()'s second pass) read just them.
  * Loops that decide anything visible (tie-breaks between equally loaded links, the
  * order in which completions are scheduled) run by id; other loops follow list
  * orders, which depend only on the calls made.
@@ -117,7 +119,8 @@ typedef struct {
 	int32_t list_cap;
 	uint32_t skip_epoch;       /* the round that left it out of L (net->epoch then;
 	                            * net->spare holds its spare) */
-	link_entry *list;          /* its flows, in no particular order */
+	link_entry *list;          /* its flows: the nb bottlenecked here first (see
+	                            * bott_join()), then the others */
 	uint64_t lat_ns;
 } flow_link;
 _Static_assert(sizeof(flow_link) == 64, "a link record fills one cache line");
@@ -807,6 +810,53 @@ static inline __attribute__((always_inline)) void reschedule(flow_net *net, int3
 	}
 }
 
+/* ---- link lists ------------------------------------------------------------
+ * A link's list holds the flows bottlenecked on it first, list[0 .. nb), then the
+ * others, so the walks that want only those (eager_pull(), measure(), a solve's
+ * seeds) read nb entries rather than the whole list. */
+
+/* Puts entry x at slot b of link k's list, and tells its flow. */
+static void entry_put(flow_net *net, flow_link *k, int32_t b, link_entry x)
+{
+	k->list[b] = x;
+	net->path[(size_t)x.flow * FLOW_MAX_HOPS + x.hop].slot = b;
+}
+
+/* Slot of active flow f in the list of link li, which is on its path. */
+static int32_t slot_on(const flow_net *net, int32_t f, int32_t li)
+{
+	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+	int j = 0;
+	while (p[j].link != li)
+		j++;
+	return p[j].slot;
+}
+
+/* Swaps flow f's entry in link li's list with the entry at slot b. */
+static void entry_swap(flow_net *net, int32_t f, int32_t li, int32_t b)
+{
+	flow_link *k = &net->links[li];
+	int32_t a = slot_on(net, f, li);
+	if (a == b)
+		return;
+	link_entry x = k->list[a];
+	entry_put(net, k, a, k->list[b]);
+	entry_put(net, k, b, x);
+}
+
+/* Flow f, on link li and not bottlenecked there, now is: counted in nb, its entry
+ * moved to the front part. */
+static void bott_join(flow_net *net, int32_t f, int32_t li)
+{
+	entry_swap(net, f, li, net->links[li].nb++);
+}
+
+/* Flow f, bottlenecked on link li, no longer is. */
+static void bott_leave(flow_net *net, int32_t f, int32_t li)
+{
+	entry_swap(net, f, li, --net->links[li].nb);
+}
+
 int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	       double cap_Bps, sim_handler done, void *arg, uint64_t data, flow_id *out)
 {
@@ -909,13 +959,17 @@ static void flow_end(flow_net *net, int32_t f)
 	flow_hot *h = &net->hot[f];
 	flow_cold *c = &net->cold[f];
 	flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+	if (h->bott >= 0) {
+		bott_leave(net, f, h->bott);
+		if (net->links[h->bott].nb == 0)
+			net->links[h->bott].bmin_Bps = INFINITY;
+	}
 	for (int i = 0; i < h->hops; i++) {
 		flow_link *k = &net->links[p[i].link];
+		/* Its entry is past the front part now: the last entry takes it. */
 		link_entry last = k->list[--k->n];
-		if (p[i].slot != k->n) {
-			k->list[p[i].slot] = last;
-			net->path[(size_t)last.flow * FLOW_MAX_HOPS + last.hop].slot = p[i].slot;
-		}
+		if (p[i].slot != k->n)
+			entry_put(net, k, p[i].slot, last);
 		k->sum_Bps -= h->rate_Bps;
 		link_use *u = &net->use[p[i].link];
 		u->ended_bytes += c->bytes;
@@ -926,8 +980,6 @@ static void flow_end(flow_net *net, int32_t f)
 		}
 		mark_dirty(net, p[i].link);
 	}
-	if (h->bott >= 0 && --net->links[h->bott].nb == 0)
-		net->links[h->bott].bmin_Bps = INFINITY;
 	if (h->hops > 0)
 		want_solve(net);
 	h->active = 0;
@@ -1658,17 +1710,19 @@ static int32_t pull_count(flow_net *net, int32_t nc, double rem_Bps, int32_t nr)
 	return n;
 }
 
+/* Fetches the lines of the front part of link li's flow list (its bottlenecked
+ * flows) into the cache, ahead of eager_pull()'s walk. */
+static void prefetch_list(const flow_net *net, int32_t li)
+{
+	const flow_link *lk = &net->links[li];
+	for (int32_t j = 0; j < lk->nb; j += 64 / (int32_t)sizeof *lk->list)
+		__builtin_prefetch(&lk->list[j]);
+}
+
 /* Flow i of R, about to freeze at link table entry x below its old rate, gives
  * bandwidth back to the other links of its path: the fixed flows bottlenecked there
  * may now rise, which measure() would find only after the round. Notes those links
  * (once a round) for eager_pull(). */
-/* Fetches the lines of link li's flow list into the cache, ahead of a walk. */
-static void prefetch_list(const flow_net *net, int32_t li)
-{
-	const flow_link *lk = &net->links[li];
-	for (int32_t j = 0; j < lk->n; j += 64 / (int32_t)sizeof *lk->list)
-		__builtin_prefetch(&lk->list[j]);
-}
 
 static void eager_note(flow_net *net, int32_t i, int32_t x)
 {
@@ -1708,7 +1762,7 @@ static void eager_pull(flow_net *net, double lim)
 	 * misses overlap rather than wait list by list. */
 	for (int32_t a = 0; a < net->n_eg; a++) {
 		const flow_link *lw = &net->links[net->t[net->eg[a]].id];
-		for (int32_t j = 0; j < lw->n; j++)
+		for (int32_t j = 0; j < lw->nb; j++)
 			__builtin_prefetch(&net->hot[lw->list[j].flow]);
 	}
 	/* Collected first (a flow has one bottleneck, so at most once), their paths
@@ -1717,8 +1771,9 @@ static void eager_pull(flow_net *net, double lim)
 		int32_t wl = net->t[net->eg[a]].id;
 		const flow_link *lw = &net->links[wl];
 		/* Without branches on the flows (which qualify is anyone's guess):
-		 * each entry is written, and counted if it qualifies. */
-		for (int32_t j = 0; j < lw->n; j++) {
+		 * each entry of the front part is written, and counted if it
+		 * qualifies. */
+		for (int32_t j = 0; j < lw->nb; j++) {
 			int32_t g = lw->list[j].flow;
 			const flow_hot *hg = &net->hot[g];
 			GROW(net->cand, net->cand_cap, nc + 1);
@@ -1967,9 +2022,10 @@ static int rebottleneck(flow_net *net, int32_t f, int32_t li)
 		if (!(load >= k->cap_Bps * (1 - FLOW_TOL) && r >= mx * (1 - FLOW_TOL)))
 			continue;
 		flow_link *old = &net->links[li];
-		if (--old->nb == 0)
+		bott_leave(net, f, li);
+		if (old->nb == 0)
 			old->bmin_Bps = INFINITY;
-		k->nb++;
+		bott_join(net, f, m);
 		if (r < k->bmin_Bps)
 			k->bmin_Bps = r;
 		if (inl && net->t2[x].bscanned && r < net->t2[x].bmin_scan_Bps)
@@ -2027,8 +2083,14 @@ static int32_t measure(flow_net *net, int check)
 		saturated = load >= k->cap_Bps * (1 - FLOW_TOL);
 		double max_lim = mx * (1 - FLOW_TOL);
 		double bmin = INFINITY;
-		for (int32_t j = 0; j < k->n; j++) {
-			int32_t f = k->list[j].flow;
+		/* The flows bottlenecked here, gathered first: rebottleneck() moves
+		 * entries between the lists' parts. */
+		int32_t ng = k->nb;
+		GROW(net->cand, net->cand_cap, ng);
+		for (int32_t j = 0; j < ng; j++)
+			net->cand[j].flow = k->list[j].flow;
+		for (int32_t j = 0; j < ng; j++) {
+			int32_t f = net->cand[j].flow;
 			flow_hot *h = &net->hot[f];
 			if (h->mark == e || h->bott != li)
 				continue;
@@ -2181,9 +2243,9 @@ static void commit_round(flow_net *net, int32_t n_added)
 		int32_t nb = net->rf[i].new_bott;
 		if (h->bott != nb) {
 			if (h->bott >= 0)
-				net->links[h->bott].nb--;
+				bott_leave(net, f, h->bott);
 			if (nb >= 0)
-				net->links[nb].nb++;
+				bott_join(net, f, nb);
 			h->bott = nb;
 		}
 	}
@@ -2302,9 +2364,9 @@ static void commit_only_round(flow_net *net)
 		int32_t nb = q->new_bott;
 		if (h->bott != nb) {
 			if (h->bott >= 0)
-				net->links[h->bott].nb--;
+				bott_leave(net, f, h->bott);
 			if (nb >= 0)
-				net->links[nb].nb++;
+				bott_join(net, f, nb);
 			h->bott = nb;
 		}
 	}
@@ -2347,11 +2409,9 @@ static void solve_local(flow_net *net)
 	for (int32_t d = 0; d < net->n_dirty; d++) {
 		int32_t li = net->t[d].id;
 		const flow_link *k = &net->links[li];
-		if (k->nb == 0)
-			continue;
-		for (int32_t j = 0; j < k->n; j++) {
+		for (int32_t j = 0; j < k->nb; j++) {
 			int32_t f = k->list[j].flow;
-			if (net->hot[f].bott == li && net->hot[f].mark != e) {
+			if (net->hot[f].mark != e) {
 				net->hot[f].mark = e;
 				r_push(net, f);
 			}
@@ -2493,6 +2553,32 @@ uint64_t flow_link_busy_ns(const flow_net *net, link_id l)
 		return 0;
 	const link_use *u = &net->use[l];
 	return u->busy_ns + (net->links[l].n > 0 ? sim_now(net->s) - u->since_ns : 0);
+}
+
+int flow_net_check(const flow_net *net)
+{
+	for (int32_t li = 0; li < net->n_links; li++) {
+		const flow_link *k = &net->links[li];
+		double sum = 0;
+		int32_t nb = 0;
+		for (int32_t j = 0; j < k->n; j++) {
+			link_entry x = k->list[j];
+			if (x.flow < 0 || x.flow >= net->n_slots || !net->hot[x.flow].active ||
+			    x.hop < 0 || x.hop >= net->hot[x.flow].hops)
+				return -EINVAL;
+			const flow_hop *p = &net->path[(size_t)x.flow * FLOW_MAX_HOPS + x.hop];
+			if (p->link != li || p->slot != j)
+				return -EINVAL;
+			int here = net->hot[x.flow].bott == li;
+			if (here != (j < k->nb))
+				return -EINVAL;
+			nb += here;
+			sum += net->hot[x.flow].rate_Bps;
+		}
+		if (nb != k->nb || !(fabs(sum - k->sum_Bps) <= 1e-9 * sum))
+			return -EINVAL;
+	}
+	return 0;
 }
 
 void flow_net_stats(const flow_net *net, flow_stats *out)

@@ -114,6 +114,12 @@ uint64_t flow_link_busy_ns(const flow_net *net, link_id l);
  * to rounding. For benchmarks and tests; a simulation never needs it. */
 void flow_net_solve_all(flow_net *net);
 
+/* Checks the network's own bookkeeping between solves: each link's flow list and
+ * its flows' paths point at each other, the flows bottlenecked on a link are
+ * counted and listed first, and its sum of rates is that of its flows (1e-9
+ * relative). Returns 0, or -EINVAL at the first inconsistency. For tests. */
+int flow_net_check(const flow_net *net);
+
 /* Writes the counters since flow_net_new() to *out. */
 void flow_net_stats(const flow_net *net, flow_stats *out);
 
