@@ -1629,6 +1629,10 @@ static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 	link_tab *t = net->t;          /* nothing here moves the table */
 	int32_t *hpos = net->hpos;
 	const int scan = net->lh_scan;
+	/* Its links' entries, all at once: the loop's branches on them mispredict,
+	 * which would fetch them one after another. */
+	for (int j = 0; j < hops; j++)
+		__builtin_prefetch(&t[rh[j].t]);
 	for (int j = 0; j < hops; j++) {
 		int32_t x = rh[j].t;
 		rh[j].t = -1;
@@ -1671,7 +1675,8 @@ static int dominated(const flow_net *net, int32_t x)
 	if (net->rf[i].capped && net->cold[net->r[i]].cap_Bps <= k->rem_Bps)
 		return 1;
 	const r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
-	for (int j = 0; j < net->rf[i].hops; j++) {
+	const int hops = net->rf[i].hops;
+	for (int j = 0; j < hops; j++) {
 		const link_tab *m = &net->t[rh[j].t];
 		if (rh[j].t != x && m->nfix == 0 && (m->rem_Bps < k->rem_Bps ||
 		    (m->rem_Bps == k->rem_Bps && (m->nr > 1 || m->id < k->id))))
@@ -1960,6 +1965,9 @@ static void fill(flow_net *net, int checked, int all, int skip)
 					continue;
 			}
 		}
+		/* Its first hop of R, the walk's first miss, comes in while the heap
+		 * moves. */
+		__builtin_prefetch(&net->rh[k->rhead > 0 ? k->rhead : 0]);
 		/* unfix() did not run: top is still the link's place */
 		lh_remove(net, top);
 		k = &net->t[x];
