@@ -324,6 +324,8 @@ struct flow_net {
 	int32_t n_lh, lh_cap;
 	int lh_scan;               /* fill: lh is an unordered array, its least entry
 	                            * found by a scan (a small L; see lh_least()) */
+	int lh_nb;                 /* fill: lh_down() without branches at any size (a
+	                            * full solve; see LH_NB_MIN) */
 	int32_t *lo;               /* fill: L's links whose share is at least lo_min,
 	                            * out of lh's order (net->t entries) */
 	int32_t n_lo, lo_cap;
@@ -1093,7 +1095,9 @@ static int lh_less_nb(const heap_node *a, const heap_node *b)
 
 /* Heaps larger than this sift down without branches: their levels miss the cache
  * and their keys tie often (links of equal capacity and flow count), so branches on
- * them mispredict; a small heap's stay in L1, where predicted branches win. */
+ * them mispredict; a small heap's stay in L1, where predicted branches win. A full
+ * solve's heap sifts without branches at every size (net->lh_nb): its links come
+ * and go by the thousand, their keys tying throughout, and it is never warm. */
 #define LH_NB_MIN 2048
 
 static void lh_set(flow_net *net, int32_t i, heap_node x)
@@ -1120,7 +1124,7 @@ static void lh_down(flow_net *net, int32_t i)
 	heap_node *h = net->lh;
 	int32_t n = net->n_lh;
 	heap_node x = h[i];
-	int nb = n > LH_NB_MIN;
+	int nb = n > LH_NB_MIN || net->lh_nb;
 	for (;;) {
 		int32_t c = 4 * i + 1;
 		if (c >= n)
@@ -1830,6 +1834,7 @@ static void fill(flow_net *net, int checked, int all, int skip)
 	uint32_t e = net->epoch;
 	net->checked = checked;
 	net->skip_on = skip && !all;
+	net->lh_nb = all;
 	net->skip_fail = 0;
 	net->n_l = 0;
 	net->n_heap = 0;
