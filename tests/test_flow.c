@@ -9,7 +9,9 @@
  * of one flow hand-solved against ties, links with slack left out of a round's fill
  * (hand-solved, one that cannot bind and one that does, and random networks against
  * the reference), the memory the network reports, and completions waiting far off
- * re-rated in place, or brought near, at their exact times and in tie order.
+ * re-rated in place, or brought near, at their exact times and in tie order; and
+ * full solves called with changes pending (links just left empty, flows just
+ * started), and the local solves after them, against the reference.
  *
  * What this misses: timing (bench/bench_flow.c measures it) and epoch wrap-around
  * after 2^32 solve rounds. */
@@ -1683,6 +1685,146 @@ static void test_scan_grows_to_heap(void)
 	sim_free(s);
 }
 
+/* ---- a full solve with changes pending ---------------------------------------- */
+
+/* A small world whose completions call flow_net_solve_all() themselves: the flow
+ * that ended has left its links (some now empty) and a new flow has come, so the
+ * full solve finds its link table holding those changed links, and the local
+ * solves that follow find the scratch a full solve left. */
+#define FP_LINKS 10
+#define FP_FLOWS 24
+typedef struct {
+	sim *s;
+	flow_net *net;
+	double cap[FP_LINKS];
+	link_id link[FP_LINKS];
+	link_id path[FP_FLOWS][4];
+	int hops[FP_FLOWS];
+	flow_id id[FP_FLOWS];
+	int active[FP_FLOWS];
+	int n_started, ends, bad, checks;
+} fp_world;
+
+/* Progressive filling, the slow obvious way, over the active flows. */
+static void fp_reference(const fp_world *w, double *rate)
+{
+	double rem[FP_LINKS];
+	int cnt[FP_LINKS], frozen[FP_FLOWS];
+	for (int l = 0; l < FP_LINKS; l++) {
+		rem[l] = w->cap[l];
+		cnt[l] = 0;
+	}
+	int left = 0;
+	for (int i = 0; i < w->n_started; i++) {
+		frozen[i] = !w->active[i];
+		rate[i] = 0;
+		left += w->active[i];
+		for (int h = 0; h < w->hops[i] && w->active[i]; h++)
+			cnt[w->path[i][h]]++;
+	}
+	while (left > 0) {
+		double best = INFINITY;
+		int best_l = -1;
+		for (int l = 0; l < FP_LINKS; l++)
+			if (cnt[l] > 0 && rem[l] / cnt[l] < best) {
+				best = rem[l] / cnt[l];
+				best_l = l;
+			}
+		for (int i = 0; i < w->n_started; i++) {
+			int on = 0;
+			for (int h = 0; h < w->hops[i] && !frozen[i]; h++)
+				on |= w->path[i][h] == best_l;
+			if (!on)
+				continue;
+			frozen[i] = 1;
+			rate[i] = best;
+			left--;
+			for (int h = 0; h < w->hops[i]; h++) {
+				rem[w->path[i][h]] -= best;
+				cnt[w->path[i][h]]--;
+			}
+		}
+	}
+}
+
+/* The rates against the reference, and flow_net_check(). */
+static void fp_check(fp_world *w)
+{
+	double ref[FP_FLOWS];
+	fp_reference(w, ref);
+	w->checks++;
+	if (flow_net_check(w->net) != 0)
+		w->bad++;
+	for (int i = 0; i < w->n_started; i++)
+		if (w->active[i] && !(fabs(flow_rate(w->net, w->id[i]) - ref[i]) <=
+				      1e-9 * ref[i]))
+			w->bad++;
+}
+
+static void fp_done(sim *s, void *arg, uint64_t data);
+
+/* Starts flow n_started on 1 to 4 distinct links. */
+static void fp_start(fp_world *w)
+{
+	int i = w->n_started++;
+	w->hops[i] = 1 + (int)(mix_next() % 4);
+	for (int h = 0; h < w->hops[i]; h++) {
+		int l, dup;
+		do {
+			l = (int)(mix_next() % FP_LINKS);
+			dup = 0;
+			for (int g = 0; g < h; g++)
+				dup |= w->path[i][g] == w->link[l];
+		} while (dup);
+		w->path[i][h] = w->link[l];
+	}
+	w->active[i] = 1;
+	T_EQ_INT(flow_start(w->net, w->path[i], w->hops[i], 1e6 * (1 + 9 * mix_unit()), 0,
+			    fp_done, w, (uint64_t)i, &w->id[i]), 0);
+}
+
+static void fp_done(sim *s, void *arg, uint64_t data)
+{
+	(void)s;
+	fp_world *w = arg;
+	w->active[data] = 0;
+	w->ends++;
+	if (w->n_started < FP_FLOWS)
+		fp_start(w);
+	if (w->ends % 2 == 0) {
+		flow_net_solve_all(w->net);   /* before the local solve would run */
+		fp_check(w);
+	}
+}
+
+static void test_full_solve_pending(void)
+{
+	for (int seed = 0; seed < 20; seed++) {
+		mix_state = 4242 + (uint64_t)seed;
+		fp_world w;
+		memset(&w, 0, sizeof w);
+		w.s = sim_new(64);
+		w.net = flow_net_new(w.s);
+		for (int l = 0; l < FP_LINKS; l++) {
+			/* Tied capacities, so one-flow links tie with their flows'
+			 * other links. */
+			w.cap[l] = mix_unit() < 0.5 ? 1e9 : 2e9;
+			w.link[l] = flow_link_add(w.net, w.cap[l], 0);
+		}
+		for (int i = 0; i < FP_FLOWS / 2; i++)
+			fp_start(&w);
+		flow_net_solve_all(w.net);    /* every flow fresh, every link in D */
+		fp_check(&w);
+		sim_run(w.s, UINT64_MAX);
+		T_CHECKF(w.bad == 0, "seed %d: %d bad of %d checks", seed, w.bad, w.checks);
+		T_EQ_INT(w.ends, FP_FLOWS);
+		T_CHECK(w.checks > FP_FLOWS / 3);
+		T_EQ_INT(flow_active_count(w.net), 0);
+		flow_net_free(w.net);
+		sim_free(w.s);
+	}
+}
+
 int main(void)
 {
 	T_RUN(test_far_rerate_exact);
@@ -1718,5 +1860,6 @@ int main(void)
 	T_RUN(test_tied_shares_hand_solved);
 	T_RUN(test_large_fill_heap);
 	T_RUN(test_scan_grows_to_heap);
+	T_RUN(test_full_solve_pending);
 	return t_done();
 }

@@ -155,7 +155,8 @@ typedef struct {
 } link_tab;
 _Static_assert(sizeof(link_tab) == 64, "a link table entry fills one cache line");
 
-/* The rest of a link's round scratch, read outside the fill's inner loops. */
+/* The rest of a link's round scratch, read outside the fill's inner loops; a local
+ * round's only (a full solve reads none of it: see open_all()). */
 typedef struct {
 	double fixed_max_Bps;      /* max rate of the flows not in R (if scanned) */
 	double bmin_scan_Bps;      /* min rate of fixed flows with bott here (if bscanned) */
@@ -323,6 +324,8 @@ struct flow_net {
 	int32_t n_lh, lh_cap;
 	int lh_scan;               /* fill: lh is an unordered array, its least entry
 	                            * found by a scan (a small L; see lh_least()) */
+	int lh_nb;                 /* fill: lh_down() without branches at any size (a
+	                            * full solve; see LH_NB_MIN) */
 	int32_t *lo;               /* fill: L's links whose share is at least lo_min,
 	                            * out of lh's order (net->t entries) */
 	int32_t n_lo, lo_cap;
@@ -1092,7 +1095,9 @@ static int lh_less_nb(const heap_node *a, const heap_node *b)
 
 /* Heaps larger than this sift down without branches: their levels miss the cache
  * and their keys tie often (links of equal capacity and flow count), so branches on
- * them mispredict; a small heap's stay in L1, where predicted branches win. */
+ * them mispredict; a small heap's stay in L1, where predicted branches win. A full
+ * solve's heap sifts without branches at every size (net->lh_nb): its links come
+ * and go by the thousand, their keys tying throughout, and it is never warm. */
 #define LH_NB_MIN 2048
 
 static void lh_set(flow_net *net, int32_t i, heap_node x)
@@ -1119,7 +1124,7 @@ static void lh_down(flow_net *net, int32_t i)
 	heap_node *h = net->lh;
 	int32_t n = net->n_lh;
 	heap_node x = h[i];
-	int nb = n > LH_NB_MIN;
+	int nb = n > LH_NB_MIN || net->lh_nb;
 	for (;;) {
 		int32_t c = 4 * i + 1;
 		if (c >= n)
@@ -1403,10 +1408,8 @@ static int32_t lh_settle(flow_net *net)
 	return net->n_lh > 0 ? lh_least(net) : -1;
 }
 
-/* Opens link li's membership of L unless it has it this round (no flow of R on it
- * yet, all its flows fixed); returns its link table entry, and writes to *opened
- * whether it opened it now. */
-/* t_open() of link li, known not to be in L this round. */
+/* Opens link li's membership of L, which it does not have this round (no flow of R
+ * on it yet, all its flows fixed); returns its link table entry. */
 static int32_t t_join(flow_net *net, int32_t li)
 {
 	int32_t x = net->tidx[li];
@@ -1429,15 +1432,28 @@ static int32_t t_join(flow_net *net, int32_t li)
 	return x;
 }
 
-static int32_t t_open(flow_net *net, int32_t li, int *opened)
+/* A full solve's L: every link with a flow, opened in one pass in id order (the
+ * records stream in, and L's later passes walk them in that order too), each given
+ * only what a full solve reads. All its flows are in R, so none is fixed: rem is
+ * the capacity, nfix and fixed_Bps 0. Its tail in t2 is left as it was (a full solve
+ * has no fixed flow and checks nothing, so nothing reads it; see commit_links()),
+ * and fill() gives hpos its value. */
+static void open_all(flow_net *net)
 {
-	int32_t x = net->tidx[li];
-	if (x >= 0 && x < net->n_t && net->t[x].id == li && net->t[x].epoch == net->epoch) {
-		*opened = 0;
-		return x;
+	const uint32_t e = net->epoch;
+	const flow_link *links = net->links;
+	GROW(net->l, net->l_cap, net->n_l + net->n_links);
+	int32_t *l = net->l, n_l = net->n_l;
+	for (int32_t li = 0; li < net->n_links; li++) {
+		const flow_link *lk = &links[li];
+		if (lk->n == 0)
+			continue;
+		int32_t x = t_get(net, li);      /* D's entry, or a new one */
+		net->t[x] = (link_tab){ .id = li, .epoch = e, .rem_Bps = lk->cap_Bps,
+					.rhead = -1, .bmin_new_Bps = INFINITY };
+		l[n_l++] = x;
 	}
-	*opened = 1;
-	return t_join(net, li);
+	net->n_l = n_l;
 }
 
 /* How r_link() finds a flow's links. */
@@ -1501,7 +1517,7 @@ static void r_link(flow_net *net, int32_t i, int mode)
 		int32_t li = p[j].link;
 		int32_t x = net->tidx[li];
 		const link_tab *t = net->t;
-		/* In L already (most hops): t_open() would find it so. */
+		/* In L already (most hops), or to be opened by t_join(). */
 		int in_t = (uint32_t)x < (uint32_t)n_t && t[x].id == li;
 		int fresh = !(in_t && t[x].epoch == e);
 		if (fresh && net->skip_on && !(in_t && x < net->n_dirty) &&
@@ -1617,6 +1633,10 @@ static void freeze(flow_net *net, int32_t i, double rate, int32_t bott)
 	link_tab *t = net->t;          /* nothing here moves the table */
 	int32_t *hpos = net->hpos;
 	const int scan = net->lh_scan;
+	/* Its links' entries, all at once: the loop's branches on them mispredict,
+	 * which would fetch them one after another. */
+	for (int j = 0; j < hops; j++)
+		__builtin_prefetch(&t[rh[j].t]);
 	for (int j = 0; j < hops; j++) {
 		int32_t x = rh[j].t;
 		rh[j].t = -1;
@@ -1659,7 +1679,8 @@ static int dominated(const flow_net *net, int32_t x)
 	if (net->rf[i].capped && net->cold[net->r[i]].cap_Bps <= k->rem_Bps)
 		return 1;
 	const r_hop *rh = &net->rh[(size_t)i * FLOW_MAX_HOPS];
-	for (int j = 0; j < net->rf[i].hops; j++) {
+	const int hops = net->rf[i].hops;
+	for (int j = 0; j < hops; j++) {
 		const link_tab *m = &net->t[rh[j].t];
 		if (rh[j].t != x && m->nfix == 0 && (m->rem_Bps < k->rem_Bps ||
 		    (m->rem_Bps == k->rem_Bps && (m->nr > 1 || m->id < k->id))))
@@ -1813,6 +1834,7 @@ static void fill(flow_net *net, int checked, int all, int skip)
 	uint32_t e = net->epoch;
 	net->checked = checked;
 	net->skip_on = skip && !all;
+	net->lh_nb = all;
 	net->skip_fail = 0;
 	net->n_l = 0;
 	net->n_heap = 0;
@@ -1824,20 +1846,8 @@ static void fill(flow_net *net, int checked, int all, int skip)
 	net->starved = 0;
 	net->n_eg = 0;
 	rf_room(net, net->n_r);
-	if (all) {
-		/* Every link with a flow is in L: opened in id order, the records
-		 * stream in, and L's later passes walk them in that order too. All
-		 * its flows are in R, so none is fixed. */
-		int opened;
-		for (int32_t li = 0; li < net->n_links; li++) {
-			if (net->links[li].n > 0) {
-				int32_t x = t_open(net, li, &opened);
-				link_tab *k = &net->t[x];   /* after: t_open() may move t */
-				k->nfix = 0;
-				k->fixed_Bps = 0;
-			}
-		}
-	}
+	if (all)
+		open_all(net);
 	for (int32_t i = 0; i < net->n_r; i++) {
 		int32_t f = net->r[i];
 		if (i + 4 < net->n_r) {
@@ -1855,11 +1865,13 @@ static void fill(flow_net *net, int checked, int all, int skip)
 	for (int32_t a = 0; a < net->n_l; a++) {
 		int32_t x = net->l[a];
 		link_tab *k = &net->t[x];
-		/* t_open() gave rem the capacity. dominated() reads only links with
-		 * no fixed flow, whose rem is their capacity already. */
+		/* t_join() or open_all() gave rem the capacity. dominated() reads
+		 * only links with no fixed flow, whose rem is their capacity already. */
 		k->rem_Bps -= k->fixed_Bps;
-		if (k->nr == 0 || (k->nr == 1 && k->nfix == 0 && dominated(net, x)))
+		if (k->nr == 0 || (k->nr == 1 && k->nfix == 0 && dominated(net, x))) {
+			net->hpos[x] = -1;     /* open_all() leaves it unset */
 			continue;
+		}
 		double key = share_of(k);
 		net->lh[n] = (heap_node){ key, k->id, x };
 		net->hpos[x] = n++;
@@ -1958,6 +1970,9 @@ static void fill(flow_net *net, int checked, int all, int skip)
 					continue;
 			}
 		}
+		/* Its first hop of R, the walk's first miss, comes in while the heap
+		 * moves. */
+		__builtin_prefetch(&net->rh[k->rhead > 0 ? k->rhead : 0]);
 		/* unfix() did not run: top is still the link's place */
 		lh_remove(net, top);
 		k = &net->t[x];
