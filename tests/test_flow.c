@@ -62,18 +62,18 @@ static void on_done(sim *s, void *arg, uint64_t data)
 
 /* ---- rescheduling as a solve commits (far-off completions, one-round solves) ---- */
 
-/* A log of completions in the order they ran: flow (data) and time. */
-#define FAR_MAX 5100
+/* A log of up to 12,000 completions: flow (data) and time, in the order they ran. */
+#define ORDER_MAX 12000
 typedef struct {
-	uint64_t order[FAR_MAX];
-	uint64_t t[FAR_MAX];
+	uint64_t order[ORDER_MAX];
+	uint64_t t[ORDER_MAX];
 	int n;
-} far_log;
+} order_log;
 
-static void on_far_done(sim *s, void *arg, uint64_t data)
+static void on_done_order(sim *s, void *arg, uint64_t data)
 {
-	far_log *o = arg;
-	if (o->n < FAR_MAX) {
+	order_log *o = arg;
+	if (o->n < ORDER_MAX) {
 		o->order[o->n] = data;
 		o->t[o->n] = sim_now(s);
 	}
@@ -93,13 +93,13 @@ static void test_far_rerate_exact(void)
 {
 	sim *s = sim_new(64);
 	flow_net *net = flow_net_new(s);
-	static far_log o;
+	static order_log o;
 	memset(&o, 0, sizeof o);
 	link_id l = flow_link_add(net, 1e9, 0), m = flow_link_add(net, 1e6, 0);
-	T_EQ_INT(flow_start(net, &m, 1, 1e3, 0, on_far_done, &o, 0, NULL), 0);      /* H */
-	T_EQ_INT(flow_start(net, &m, 1, 4e6, 0, on_far_done, &o, 1, NULL), 0);      /* Z */
+	T_EQ_INT(flow_start(net, &m, 1, 1e3, 0, on_done_order, &o, 0, NULL), 0);      /* H */
+	T_EQ_INT(flow_start(net, &m, 1, 4e6, 0, on_done_order, &o, 1, NULL), 0);      /* Z */
 	for (int i = 0; i < 5000; i++)
-		T_EQ_INT(flow_start(net, &l, 1, 1e6 + 1e3 * (i % 20), 0, on_far_done, &o,
+		T_EQ_INT(flow_start(net, &l, 1, 1e6 + 1e3 * (i % 20), 0, on_done_order, &o,
 				    2 + (uint64_t)i, NULL), 0);
 	sim_run(s, UINT64_MAX);
 	T_EQ_INT(o.n, 5002);
@@ -503,57 +503,77 @@ typedef struct {
 	double worst_rel;
 } rn_world;
 
-/* Progressive filling, the slow obvious way, over the world's active flows. */
-static void reference_rates(const rn_world *w, double *rate)
+/* Progressive filling, the slow obvious way: flows 0 .. n-1 (those with active[i]
+ * set), flow i over links path[i * stride .. + hops[i]) with its own rate cap
+ * fcap[i] (0 or fcap NULL: none; a cap binds before a link at the same level),
+ * links 0 .. n_links-1 of capacity cap[]. Writes each flow's rate to rate[i] (0 if
+ * not active). */
+static void ref_fill(int n_links, const double *cap, int n, const int *active,
+		     const int *hops, const link_id *path, int stride, const double *fcap,
+		     double *rate)
 {
-	static double rem[RN_LINKS_MAX];
-	static int cnt[RN_LINKS_MAX];
-	static int frozen[RN_FLOWS];
-	for (int l = 0; l < w->n_links; l++) {
-		rem[l] = w->cap[l];
+	double *rem = malloc((size_t)n_links * sizeof *rem);
+	int *cnt = malloc((size_t)n_links * sizeof *cnt);
+	int *frozen = malloc((size_t)(n > 0 ? n : 1) * sizeof *frozen);
+	if (!rem || !cnt || !frozen) {
+		fprintf(stderr, "test_flow: out of memory\n");
+		exit(1);
+	}
+	for (int l = 0; l < n_links; l++) {
+		rem[l] = cap[l];
 		cnt[l] = 0;
 	}
 	int left = 0;
-	for (int i = 0; i < w->n_started; i++) {
-		frozen[i] = !w->active[i];
+	for (int i = 0; i < n; i++) {
+		frozen[i] = !active[i];
 		rate[i] = 0;
-		if (!w->active[i])
+		if (!active[i])
 			continue;
 		left++;
-		for (int h = 0; h < w->hops[i]; h++)
-			cnt[w->path[i][h]]++;
+		for (int h = 0; h < hops[i]; h++)
+			cnt[path[i * stride + h]]++;
 	}
 	while (left > 0) {
 		double best = INFINITY;
 		int best_l = -1, best_f = -1;
-		for (int l = 0; l < w->n_links; l++)
+		for (int l = 0; l < n_links; l++)
 			if (cnt[l] > 0 && rem[l] / cnt[l] < best) {
 				best = rem[l] / cnt[l];
 				best_l = l;
 			}
-		for (int i = 0; i < w->n_started; i++)
-			if (!frozen[i] && w->fcap[i] > 0 && w->fcap[i] <= best) {
-				best = w->fcap[i];
+		for (int i = 0; i < n && fcap; i++)
+			if (!frozen[i] && fcap[i] > 0 && fcap[i] <= best) {
+				best = fcap[i];
 				best_f = i;
 				best_l = -1;
 			}
-		for (int i = 0; i < w->n_started; i++) {
+		for (int i = 0; i < n; i++) {
 			if (frozen[i])
 				continue;
 			int on = i == best_f;
-			for (int h = 0; h < w->hops[i] && !on; h++)
-				on = w->path[i][h] == best_l;
+			for (int h = 0; h < hops[i] && !on; h++)
+				on = path[i * stride + h] == best_l;
 			if (!on)
 				continue;
 			frozen[i] = 1;
 			rate[i] = best;
 			left--;
-			for (int h = 0; h < w->hops[i]; h++) {
-				rem[w->path[i][h]] -= best;
-				cnt[w->path[i][h]]--;
+			for (int h = 0; h < hops[i]; h++) {
+				rem[path[i * stride + h]] -= best;
+				cnt[path[i * stride + h]]--;
 			}
 		}
 	}
+	free(rem);
+	free(cnt);
+	free(frozen);
+}
+
+/* ref_fill() over the world's active flows. */
+static void reference_rates(const rn_world *w, double *rate)
+{
+	ref_fill(w->n_links, w->cap, w->n_started, w->active, w->hops, &w->path[0][0],
+		 RN_MAXHOPS, w->fcap, rate);
 }
 
 /* Invariants and agreement with the reference, after a solve. */
@@ -1234,23 +1254,6 @@ static void test_eager_chain(void)
 
 /* ---- the completion heap ---------------------------------------------------------- */
 
-/* A log of up to 12,000 completions: flow (data) and time, in the order they ran. */
-#define ORDER_MAX 12000
-typedef struct {
-	uint64_t order[ORDER_MAX];
-	uint64_t t[ORDER_MAX];
-	int n;
-} order_log;
-
-static void on_done_order(sim *s, void *arg, uint64_t data)
-{
-	order_log *o = arg;
-	if (o->n < ORDER_MAX) {
-		o->order[o->n] = data;
-		o->t[o->n] = sim_now(s);
-	}
-	o->n++;
-}
 
 static void start_on_shared(sim *s, void *arg, uint64_t data)
 {
@@ -1481,78 +1484,51 @@ static void test_tied_shares_hand_solved(void)
 	sim_free(s);
 }
 
-/* A world of HW_LINKS links where about half the flows also cross a hub link that
- * is every such flow's bottleneck: a hub flow's end or start re-solves all of them,
- * a fill over far more links than a scan is used for (the heap's case), while the
- * other flows' changes make small fills (the scan's case); full solves span most
- * links. Rates are checked against a reference progressive filling after solves,
- * and every fourth check against flow_net_solve_all. */
-#define HW_LINKS 1024
-#define HW_FLOWS 1400
-#define HW_HUB 0
+/* ---- small worlds against the reference --------------------------------------- */
+
+/* Up to SW_LINKS links (link l is the l-th added) and SW_FLOWS flows of at most 4
+ * hops, checked against ref_fill(). */
+#define SW_LINKS 1024
+#define SW_FLOWS 1400
 typedef struct {
 	sim *s;
 	flow_net *net;
-	double cap[HW_LINKS];
-	link_id path[HW_FLOWS][4];
-	int hops[HW_FLOWS];
-	flow_id id[HW_FLOWS];
-	int active[HW_FLOWS];
+	int n_links;
+	double cap[SW_LINKS];
+	link_id path[SW_FLOWS][4];
+	int hops[SW_FLOWS];
+	flow_id id[SW_FLOWS];
+	int active[SW_FLOWS];
 	int n_started, ends, checks, bad;
 	double worst_rel;
-} hw_world;
+} sw_world;
 
-/* Progressive filling over the active flows, the slow obvious way. */
-static void hw_reference(const hw_world *w, double *rate)
+/* Makes *w an empty world of n_links links, link l of capacity cap(l). */
+static void sw_init(sw_world *w, int n_links, double (*cap)(int l))
 {
-	static double rem[HW_LINKS];
-	static int cnt[HW_LINKS], frozen[HW_FLOWS];
-	int left = 0;
-	for (int l = 0; l < HW_LINKS; l++) {
-		rem[l] = w->cap[l];
-		cnt[l] = 0;
-	}
-	for (int i = 0; i < w->n_started; i++) {
-		frozen[i] = !w->active[i];
-		rate[i] = 0;
-		if (!w->active[i])
-			continue;
-		left++;
-		for (int h = 0; h < w->hops[i]; h++)
-			cnt[w->path[i][h]]++;
-	}
-	while (left > 0) {
-		double best = INFINITY;
-		int bl = -1;
-		for (int l = 0; l < HW_LINKS; l++)
-			if (cnt[l] > 0 && rem[l] / cnt[l] < best) {
-				best = rem[l] / cnt[l];
-				bl = l;
-			}
-		for (int i = 0; i < w->n_started; i++) {
-			int on = 0;
-			for (int h = 0; h < w->hops[i] && !frozen[i]; h++)
-				on |= w->path[i][h] == bl;
-			if (!on)
-				continue;
-			frozen[i] = 1;
-			rate[i] = best;
-			left--;
-			for (int h = 0; h < w->hops[i]; h++) {
-				rem[w->path[i][h]] -= best;
-				cnt[w->path[i][h]]--;
-			}
-		}
+	memset(w, 0, sizeof *w);
+	w->s = sim_new(64);
+	w->net = flow_net_new(w->s);
+	w->n_links = n_links;
+	for (int l = 0; l < n_links; l++) {
+		w->cap[l] = cap(l);
+		T_EQ_INT(flow_link_add(w->net, w->cap[l], 0), l);
 	}
 }
 
-static void hw_check(sim *s, void *arg, uint64_t data)
+static void sw_free(sw_world *w)
 {
-	(void)s;
-	(void)data;
-	hw_world *w = arg;
-	static double ref[HW_FLOWS], inc[HW_FLOWS];
-	if (w->checks % 4 == 0) {
+	flow_net_free(w->net);
+	sim_free(w->s);
+}
+
+/* Counts in w->bad the active flows whose rate is off the reference by more than
+ * 1e-9 relative, and a failed flow_net_check(); if `full`, first the flows whose
+ * rate a full solve (which it runs) moves by more than that. */
+static void sw_check(sw_world *w, int full)
+{
+	static double ref[SW_FLOWS], inc[SW_FLOWS];
+	if (full) {
 		for (int i = 0; i < w->n_started; i++)
 			inc[i] = w->active[i] ? flow_rate(w->net, w->id[i]) : 0;
 		flow_net_solve_all(w->net);
@@ -1562,7 +1538,10 @@ static void hw_check(sim *s, void *arg, uint64_t data)
 				w->bad++;
 	}
 	w->checks++;
-	hw_reference(w, ref);
+	if (flow_net_check(w->net) != 0)
+		w->bad++;
+	ref_fill(w->n_links, w->cap, w->n_started, w->active, w->hops, &w->path[0][0], 4,
+		 NULL, ref);
 	for (int i = 0; i < w->n_started; i++) {
 		if (!w->active[i])
 			continue;
@@ -1573,11 +1552,50 @@ static void hw_check(sim *s, void *arg, uint64_t data)
 	}
 }
 
-static void hw_start(hw_world *w);
+/* Starts flow n_started of w over `hops` links: `first` if it is not -1, then
+ * distinct random links of [lo, n_links); its end calls done(s, w, flow). */
+static void sw_start(sw_world *w, int hops, link_id first, int lo, double bytes,
+		     sim_handler done)
+{
+	int i = w->n_started++;
+	int n = 0;
+	if (first >= 0)
+		w->path[i][n++] = first;
+	while (n < hops) {
+		link_id l = (link_id)(lo + (int)(mix_next() % (uint64_t)(w->n_links - lo)));
+		int dup = 0;
+		for (int h = 0; h < n; h++)
+			dup |= w->path[i][h] == l;
+		if (!dup)
+			w->path[i][n++] = l;
+	}
+	w->hops[i] = n;
+	w->active[i] = 1;
+	T_EQ_INT(flow_start(w->net, w->path[i], n, bytes, 0, done, w, (uint64_t)i, &w->id[i]),
+		 0);
+}
+
+/* A world of 1,024 links where about half the flows also cross a hub link that is
+ * every such flow's bottleneck: a hub flow's end or start re-solves all of them, a
+ * fill over far more links than a scan is used for (the heap's case), while the
+ * other flows' changes make small fills (the scan's case); full solves span most
+ * links. Rates are checked against the reference after solves, and every fourth
+ * check against flow_net_solve_all. */
+#define HW_HUB 0
+
+static void hw_check(sim *s, void *arg, uint64_t data)
+{
+	(void)s;
+	(void)data;
+	sw_world *w = arg;
+	sw_check(w, w->checks % 4 == 0);
+}
+
+static void hw_start(sw_world *w);
 
 static void hw_done(sim *s, void *arg, uint64_t data)
 {
-	hw_world *w = arg;
+	sw_world *w = arg;
 	w->active[data] = 0;
 	hw_start(w);
 	if (mix_next() % 2 == 0)
@@ -1589,42 +1607,27 @@ static void hw_done(sim *s, void *arg, uint64_t data)
 
 /* Starts a flow over three distinct random non-hub links, and the hub for about
  * half of them. */
-static void hw_start(hw_world *w)
+static void hw_start(sw_world *w)
 {
-	if (w->n_started == HW_FLOWS)
+	if (w->n_started == SW_FLOWS)
 		return;
-	int i = w->n_started++;
-	int hops = 0;
-	if (mix_next() % 2 == 0)
-		w->path[i][hops++] = HW_HUB;
-	for (int want = hops + 3; hops < want;) {
-		link_id l = (link_id)(1 + mix_next() % (HW_LINKS - 1));
-		int dup = 0;
-		for (int h = 0; h < hops; h++)
-			dup |= w->path[i][h] == l;
-		if (!dup)
-			w->path[i][hops++] = l;
-	}
-	w->hops[i] = hops;
-	double bytes = (double)(1 + mix_next() % 8) * 1e6;
-	T_EQ_INT(flow_start(w->net, w->path[i], hops, bytes, 0, hw_done, w, (uint64_t)i,
-			    &w->id[i]), 0);
-	w->active[i] = 1;
+	int hub = mix_next() % 2 == 0;
+	sw_start(w, hub ? 4 : 3, hub ? HW_HUB : -1, 1, (double)(1 + mix_next() % 8) * 1e6,
+		 hw_done);
+}
+
+/* The hub is every hub flow's bottleneck (~250 flows share 25 GB/s); the rest tie
+ * often. */
+static double hw_cap(int l)
+{
+	return l == HW_HUB ? 25e9 : mix_next() % 4 == 0 ? 2e9 : 1e9;
 }
 
 static void test_large_fill_heap(void)
 {
-	static hw_world w;
-	memset(&w, 0, sizeof w);
+	static sw_world w;
 	mix_state = 4242;
-	w.s = sim_new(64);
-	w.net = flow_net_new(w.s);
-	for (int l = 0; l < HW_LINKS; l++) {
-		/* The hub is every hub flow's bottleneck (~250 flows share 25 GB/s);
-		 * the rest tie often. */
-		w.cap[l] = l == HW_HUB ? 25e9 : mix_next() % 4 == 0 ? 2e9 : 1e9;
-		T_EQ_INT(flow_link_add(w.net, w.cap[l], 0), l);
-	}
+	sw_init(&w, SW_LINKS, hw_cap);
 	for (int k = 0; k < 500; k++)
 		hw_start(&w);
 	sim_at(w.s, 0, hw_check, &w, 0);
@@ -1638,8 +1641,7 @@ static void test_large_fill_heap(void)
 	/* Local solves were large: a hub flow's change re-solves the hub's flows. */
 	T_CHECKF(st.solved_flows > 100 * st.solves, "%llu flows in %llu solves",
 		 (unsigned long long)st.solved_flows, (unsigned long long)st.solves);
-	flow_net_free(w.net);
-	sim_free(w.s);
+	sw_free(&w);
 }
 
 /* A fill that starts small and grows past what a scan is used for: a link H of
@@ -1685,143 +1687,60 @@ static void test_scan_grows_to_heap(void)
 	sim_free(s);
 }
 
-/* ---- a full solve with changes pending ---------------------------------------- */
-
-/* A small world whose completions call flow_net_solve_all() themselves: the flow
- * that ended has left its links (some now empty) and a new flow has come, so the
- * full solve finds its link table holding those changed links, and the local
- * solves that follow find the scratch a full solve left. */
+/* A full solve with changes pending: a world of 10 links whose completions call
+ * flow_net_solve_all() themselves. The flow that ended has left its links (some now
+ * empty) and a new flow has come, so the full solve finds its link table holding
+ * those changed links, and the local solves that follow find the scratch a full
+ * solve left. */
 #define FP_LINKS 10
 #define FP_FLOWS 24
-typedef struct {
-	sim *s;
-	flow_net *net;
-	double cap[FP_LINKS];
-	link_id link[FP_LINKS];
-	link_id path[FP_FLOWS][4];
-	int hops[FP_FLOWS];
-	flow_id id[FP_FLOWS];
-	int active[FP_FLOWS];
-	int n_started, ends, bad, checks;
-} fp_world;
-
-/* Progressive filling, the slow obvious way, over the active flows. */
-static void fp_reference(const fp_world *w, double *rate)
-{
-	double rem[FP_LINKS];
-	int cnt[FP_LINKS], frozen[FP_FLOWS];
-	for (int l = 0; l < FP_LINKS; l++) {
-		rem[l] = w->cap[l];
-		cnt[l] = 0;
-	}
-	int left = 0;
-	for (int i = 0; i < w->n_started; i++) {
-		frozen[i] = !w->active[i];
-		rate[i] = 0;
-		left += w->active[i];
-		for (int h = 0; h < w->hops[i] && w->active[i]; h++)
-			cnt[w->path[i][h]]++;
-	}
-	while (left > 0) {
-		double best = INFINITY;
-		int best_l = -1;
-		for (int l = 0; l < FP_LINKS; l++)
-			if (cnt[l] > 0 && rem[l] / cnt[l] < best) {
-				best = rem[l] / cnt[l];
-				best_l = l;
-			}
-		for (int i = 0; i < w->n_started; i++) {
-			int on = 0;
-			for (int h = 0; h < w->hops[i] && !frozen[i]; h++)
-				on |= w->path[i][h] == best_l;
-			if (!on)
-				continue;
-			frozen[i] = 1;
-			rate[i] = best;
-			left--;
-			for (int h = 0; h < w->hops[i]; h++) {
-				rem[w->path[i][h]] -= best;
-				cnt[w->path[i][h]]--;
-			}
-		}
-	}
-}
-
-/* The rates against the reference, and flow_net_check(). */
-static void fp_check(fp_world *w)
-{
-	double ref[FP_FLOWS];
-	fp_reference(w, ref);
-	w->checks++;
-	if (flow_net_check(w->net) != 0)
-		w->bad++;
-	for (int i = 0; i < w->n_started; i++)
-		if (w->active[i] && !(fabs(flow_rate(w->net, w->id[i]) - ref[i]) <=
-				      1e-9 * ref[i]))
-			w->bad++;
-}
 
 static void fp_done(sim *s, void *arg, uint64_t data);
 
-/* Starts flow n_started on 1 to 4 distinct links. */
-static void fp_start(fp_world *w)
+/* Starts a flow on 1 to 4 distinct links. */
+static void fp_start(sw_world *w)
 {
-	int i = w->n_started++;
-	w->hops[i] = 1 + (int)(mix_next() % 4);
-	for (int h = 0; h < w->hops[i]; h++) {
-		int l, dup;
-		do {
-			l = (int)(mix_next() % FP_LINKS);
-			dup = 0;
-			for (int g = 0; g < h; g++)
-				dup |= w->path[i][g] == w->link[l];
-		} while (dup);
-		w->path[i][h] = w->link[l];
-	}
-	w->active[i] = 1;
-	T_EQ_INT(flow_start(w->net, w->path[i], w->hops[i], 1e6 * (1 + 9 * mix_unit()), 0,
-			    fp_done, w, (uint64_t)i, &w->id[i]), 0);
+	int hops = 1 + (int)(mix_next() % 4);
+	sw_start(w, hops, -1, 0, 1e6 * (1 + 9 * mix_unit()), fp_done);
 }
 
 static void fp_done(sim *s, void *arg, uint64_t data)
 {
 	(void)s;
-	fp_world *w = arg;
+	sw_world *w = arg;
 	w->active[data] = 0;
 	w->ends++;
 	if (w->n_started < FP_FLOWS)
 		fp_start(w);
 	if (w->ends % 2 == 0) {
 		flow_net_solve_all(w->net);   /* before the local solve would run */
-		fp_check(w);
+		sw_check(w, 0);
 	}
+}
+
+/* Tied capacities, so one-flow links tie with their flows' other links. */
+static double fp_cap(int l)
+{
+	(void)l;
+	return mix_unit() < 0.5 ? 1e9 : 2e9;
 }
 
 static void test_full_solve_pending(void)
 {
+	static sw_world w;
 	for (int seed = 0; seed < 20; seed++) {
 		mix_state = 4242 + (uint64_t)seed;
-		fp_world w;
-		memset(&w, 0, sizeof w);
-		w.s = sim_new(64);
-		w.net = flow_net_new(w.s);
-		for (int l = 0; l < FP_LINKS; l++) {
-			/* Tied capacities, so one-flow links tie with their flows'
-			 * other links. */
-			w.cap[l] = mix_unit() < 0.5 ? 1e9 : 2e9;
-			w.link[l] = flow_link_add(w.net, w.cap[l], 0);
-		}
+		sw_init(&w, FP_LINKS, fp_cap);
 		for (int i = 0; i < FP_FLOWS / 2; i++)
 			fp_start(&w);
 		flow_net_solve_all(w.net);    /* every flow fresh, every link in D */
-		fp_check(&w);
+		sw_check(&w, 0);
 		sim_run(w.s, UINT64_MAX);
 		T_CHECKF(w.bad == 0, "seed %d: %d bad of %d checks", seed, w.bad, w.checks);
 		T_EQ_INT(w.ends, FP_FLOWS);
 		T_CHECK(w.checks > FP_FLOWS / 3);
 		T_EQ_INT(flow_active_count(w.net), 0);
-		flow_net_free(w.net);
-		sim_free(w.s);
+		sw_free(&w);
 	}
 }
 

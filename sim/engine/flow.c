@@ -860,6 +860,20 @@ static void bott_leave(flow_net *net, int32_t f, int32_t li)
 	entry_swap(net, f, li, --net->links[li].nb);
 }
 
+/* Flow f's bottleneck becomes nb (a link, or FLOW_BOTT_CAP), the links' lists and
+ * counts following. */
+static inline void set_bott(flow_net *net, int32_t f, int32_t nb)
+{
+	flow_hot *h = &net->hot[f];
+	if (h->bott == nb)
+		return;
+	if (h->bott >= 0)
+		bott_leave(net, f, h->bott);
+	if (nb >= 0)
+		bott_join(net, f, nb);
+	h->bott = nb;
+}
+
 int flow_start(flow_net *net, const link_id *path, int hops, double bytes,
 	       double cap_Bps, sim_handler done, void *arg, uint64_t data, flow_id *out)
 {
@@ -2255,14 +2269,7 @@ static void commit_round(flow_net *net, int32_t n_added)
 			commit_skipped(net, i, net->rf[i].skip, h->rate_Bps,
 				       net->rf[i].new_Bps);
 		h->rate_Bps = net->rf[i].new_Bps;
-		int32_t nb = net->rf[i].new_bott;
-		if (h->bott != nb) {
-			if (h->bott >= 0)
-				bott_leave(net, f, h->bott);
-			if (nb >= 0)
-				bott_join(net, f, nb);
-			h->bott = nb;
-		}
+		set_bott(net, f, net->rf[i].new_bott);
 	}
 	commit_links(net);
 }
@@ -2288,8 +2295,8 @@ static void keep_rate(flow_net *net, int32_t f, double old)
 }
 
 /* Sets in net->bits, all zero between uses, the bits of flows ids[0 .. n); writes
- * the first and last word that holds one to *lo and *hi (hi < lo if n is 0). The
- * caller clears each word as it reads it. */
+ * the first and last word that holds one to *lo and *hi (hi < lo if n is 0).
+ * bits_next() reads them back, clearing each word as it goes. */
 static void id_bits(flow_net *net, const int32_t *ids, int32_t n, int32_t *lo, int32_t *hi)
 {
 	int32_t words = net->n_slots / 64 + 1, old = net->bits_cap;
@@ -2307,6 +2314,24 @@ static void id_bits(flow_net *net, const int32_t *ids, int32_t n, int32_t *lo, i
 	}
 	*lo = l;
 	*hi = h;
+}
+
+/* The next flow id, in increasing order, of the bitmap id_bits() set, clearing each
+ * word as it leaves it; -1 after the last. *w starts at id_bits()'s *lo and *b at
+ * 0; they keep the place between calls. */
+static inline int32_t bits_next(flow_net *net, int32_t *w, int32_t hi, uint64_t *b)
+{
+	if (*b == 0) {
+		while (*w <= hi && net->bits[*w] == 0)
+			++*w;
+		if (*w > hi)
+			return -1;
+		*b = net->bits[*w];
+		net->bits[(*w)++] = 0;
+	}
+	int32_t f = (*w - 1) * 64 + __builtin_ctzll(*b);
+	*b &= *b - 1;
+	return f;
 }
 
 /* Flow f of S, its rate changed from `old` to its rate_Bps now, has its bytes left
@@ -2340,23 +2365,18 @@ static void finish_links(flow_net *net)
 static void finish_solve(flow_net *net, int sticky)
 {
 	uint64_t now = sim_now(net->s);
-	int32_t lo, hi;
-	id_bits(net, net->sf, net->n_sf, &lo, &hi);
-	for (int32_t w = lo; w <= hi; w++) {
-		uint64_t b = net->bits[w];
-		net->bits[w] = 0;
-		while (b) {
-			int32_t f = w * 64 + __builtin_ctzll(b);
-			b &= b - 1;
-			double nr = net->hot[f].rate_Bps, old = net->warm[f].old_Bps;
-			if (nr == old)
-				continue;
-			if (sticky && fabs(nr - old) <= FLOW_STICKY * old) {
-				keep_rate(net, f, old);
-				continue;
-			}
-			rerate(net, f, old, now);
+	int32_t w, hi;
+	uint64_t b = 0;
+	id_bits(net, net->sf, net->n_sf, &w, &hi);
+	for (int32_t f; (f = bits_next(net, &w, hi, &b)) >= 0;) {
+		double nr = net->hot[f].rate_Bps, old = net->warm[f].old_Bps;
+		if (nr == old)
+			continue;
+		if (sticky && fabs(nr - old) <= FLOW_STICKY * old) {
+			keep_rate(net, f, old);
+			continue;
 		}
+		rerate(net, f, old, now);
 	}
 	finish_links(net);
 }
@@ -2371,41 +2391,27 @@ static void commit_only_round(flow_net *net)
 	uint64_t now = sim_now(net->s);
 	const int32_t n = net->n_r;
 	for (int32_t i = 0; i < n; i++) {
-		int32_t f = net->r[i];
-		flow_hot *h = &net->hot[f];
 		const r_flow *q = &net->rf[i];
 		if (q->skip)
 			commit_skipped(net, i, q->skip, q->old_Bps, q->new_Bps);
-		int32_t nb = q->new_bott;
-		if (h->bott != nb) {
-			if (h->bott >= 0)
-				bott_leave(net, f, h->bott);
-			if (nb >= 0)
-				bott_join(net, f, nb);
-			h->bott = nb;
-		}
+		set_bott(net, net->r[i], q->new_bott);
 	}
 	commit_links(net);
-	int32_t lo, hi;
-	id_bits(net, net->r, n, &lo, &hi);
-	for (int32_t w = lo; w <= hi; w++) {
-		uint64_t b = net->bits[w];
-		net->bits[w] = 0;
-		while (b) {
-			int32_t f = w * 64 + __builtin_ctzll(b);
-			b &= b - 1;
-			flow_hot *h = &net->hot[f];
-			const r_flow *q = &net->rf[h->ridx];
-			double nr = q->new_Bps, old = q->old_Bps;
-			if (nr == old)
-				continue;
-			h->rate_Bps = nr;
-			if (fabs(nr - old) <= FLOW_STICKY * old) {
-				keep_rate(net, f, old);
-				continue;
-			}
-			rerate(net, f, old, now);
+	int32_t w, hi;
+	uint64_t b = 0;
+	id_bits(net, net->r, n, &w, &hi);
+	for (int32_t f; (f = bits_next(net, &w, hi, &b)) >= 0;) {
+		flow_hot *h = &net->hot[f];
+		const r_flow *q = &net->rf[h->ridx];
+		double nr = q->new_Bps, old = q->old_Bps;
+		if (nr == old)
+			continue;
+		h->rate_Bps = nr;
+		if (fabs(nr - old) <= FLOW_STICKY * old) {
+			keep_rate(net, f, old);
+			continue;
 		}
+		rerate(net, f, old, now);
 	}
 	finish_links(net);
 }
