@@ -2440,12 +2440,18 @@ static void solve_local(flow_net *net)
 	}
 	for (int round = 0;; round++) {
 		int32_t n_r0 = net->n_r;
+		flow_stats st0 = net->st;
 		/* A round of a few flows opens few links: leaving some out would not
 		 * pay for the checks. */
 		fill(net, 1, 0, n_r0 >= FLOW_SKIP_MIN_R);
 		if (net->skip_fail) {
 			/* A link left out could have bound: fill R again with every
-			 * link in (the flows the first fill moved into R come again). */
+			 * link in (the flows the first fill moved into R come again, and
+			 * are counted once). */
+			net->st.pulled = st0.pulled;
+			net->st.spared = st0.spared;
+			net->st.eager = st0.eager;
+			net->st.skipped = st0.skipped;
 			net->st.skip_redone++;
 			net->n_r = n_r0;
 			next_epoch(net);
