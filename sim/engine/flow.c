@@ -2551,7 +2551,12 @@ double flow_link_capacity(const flow_net *net, link_id l)
 
 double flow_link_load(const flow_net *net, link_id l)
 {
-	return l >= 0 && l < net->n_links ? net->links[l].sum_Bps : 0;
+	/* Between a flow's end and the solve at that time the sum has only had
+	 * its rate taken off, which rounding may leave a hair below 0. */
+	if (l < 0 || l >= net->n_links)
+		return 0;
+	double sum = net->links[l].sum_Bps;
+	return sum > 0 ? sum : 0;
 }
 
 int flow_link_flow_count(const flow_net *net, link_id l)
