@@ -7,7 +7,9 @@
  * (2) Churn: N flows in flight, each completion starts a new flow of a random size,
  *     so every event is a start or an end at its own timestamp; prints the wall time
  *     per flow event (target <= 20 us at 1k flows, <= 50 us at 16k), with how many
- *     flows each solve had to re-solve and re-rate.
+ *     flows each solve had to re-solve and re-rate and how it solved them; then the
+ *     same run with every local solve by progressive filling, for comparison (see
+ *     flow_net_set_relevel()).
  * (3) Rings: the same number of flows in flight, shaped like collectives: rings of 8
  *     hosts on 8 different leaves, each sending 2 MB chunks to its successor; all 8
  *     flows of a ring step start at one timestamp and the ring's next step starts
@@ -136,6 +138,8 @@ static uint64_t stats_delta(const flow_stats *a, const flow_stats *b, flow_stats
 	delta->finished = b->finished - a->finished;
 	delta->skipped = b->skipped - a->skipped;
 	delta->skip_redone = b->skip_redone - a->skip_redone;
+	delta->relevels = b->relevels - a->relevels;
+	delta->relevel_undone = b->relevel_undone - a->relevel_undone;
 	return delta->started + delta->finished;
 }
 
@@ -316,11 +320,15 @@ static double bench_full_solve(const bench_case *bc, double *per_flow_links,
 	return t[REPEATS / 2] * 1e6 / bc->flows;
 }
 
-/* (2): microseconds per flow event with bc->flows in flight. */
-static double bench_churn(const bench_case *bc, flow_stats *delta, uint64_t *events)
+/* (2): microseconds per flow event with bc->flows in flight; `relevel` 0: local
+ * solves by progressive filling only. */
+static double bench_churn(const bench_case *bc, int relevel, flow_stats *delta,
+			  uint64_t *events)
 {
 	sim *s = sim_new(1024);
 	flow_net *net = flow_net_new(s);
+	if (!relevel)
+		flow_net_set_relevel(net, 0);
 	fabric fb;
 	fabric_build(&fb, net, bc->hosts, bc->per_leaf, bc->spines);
 	churn_state c = { net, &fb, { 7 }, 0, 0 };
@@ -341,6 +349,32 @@ static double bench_churn(const bench_case *bc, flow_stats *delta, uint64_t *eve
 	flow_net_free(net);
 	sim_free(s);
 	return dt * 1e6 / (double)*events;
+}
+
+/* Prints one line of figures for a run of flow events, judged against the case's
+ * target unless it is only there for comparison. */
+static void print_events(const char *what, const bench_case *bc, double ev_us,
+			 uint64_t events, const flow_stats *d, int judged)
+{
+	double n = (double)d->solves;
+	char verdict[64];
+	if (judged)
+		snprintf(verdict, sizeof verdict, "target<=%.0f %s", bc->event_target_us,
+			 ev_us <= bc->event_target_us ? "met" : "NOT MET");
+	else
+		snprintf(verdict, sizeof verdict, "(for comparison)");
+	printf("flow %s: %s in-flight=%d events=%llu us/event=%.2f %s"
+	       " (per solve: %.1f flows solved, %.1f re-rated; %.1f%% re-levelled,"
+	       " %.2f%% re-levelling given up; %.2f rounds of filling,"
+	       " %.1f%% widened to components, %.2f kept by another bottleneck,"
+	       " %.1f links left out, %.2f%% of rounds filled again)\n",
+	       what, bc->label, bc->flows, (unsigned long long)events, ev_us, verdict,
+	       (double)d->solved_flows / n, (double)d->rerated / n,
+	       100.0 * (double)d->relevels / n, 100.0 * (double)d->relevel_undone / n,
+	       (double)d->rounds / n, 100.0 * (double)d->widened / n,
+	       (double)d->rebottlenecked / n, (double)d->skipped / n,
+	       d->rounds > 0 ? 100.0 * (double)d->skip_redone / (double)d->rounds : 0.0);
+	fflush(stdout);
 }
 
 int main(int argc, char **argv)
@@ -382,37 +416,12 @@ int main(int argc, char **argv)
 		fflush(stdout);
 		flow_stats d;
 		uint64_t events;
-		double ev_us = bench_churn(bc, &d, &events);
-		printf("flow churn: %s in-flight=%d events=%llu us/event=%.2f target<=%.0f %s"
-		       " (per solve: %.1f flows solved, %.1f re-rated, %.2f rounds;"
-		       " %.1f%% widened to components, %.2f kept by another bottleneck;"
-		       " %.1f links left out, %.2f%% of rounds filled again)\n",
-		       bc->label, bc->flows, (unsigned long long)events, ev_us,
-		       bc->event_target_us,
-		       ev_us <= bc->event_target_us ? "met" : "NOT MET",
-		       (double)d.solved_flows / (double)d.solves,
-		       (double)d.rerated / (double)d.solves,
-		       (double)d.rounds / (double)d.solves,
-		       100.0 * (double)d.widened / (double)d.solves,
-		       (double)d.rebottlenecked / (double)d.solves,
-		       (double)d.skipped / (double)d.solves,
-		       100.0 * (double)d.skip_redone / (double)d.rounds);
-		fflush(stdout);
+		double ev_us = bench_churn(bc, 1, &d, &events);
+		print_events("churn", bc, ev_us, events, &d, 1);
+		ev_us = bench_churn(bc, 0, &d, &events);
+		print_events("churn, filling only", bc, ev_us, events, &d, 0);
 		ev_us = bench_rings(bc, &d, &events);
-		printf("flow rings: %s in-flight=%d events=%llu us/event=%.2f target<=%.0f %s"
-		       " (per solve: %.1f flows solved, %.1f re-rated, %.2f rounds;"
-		       " %.1f%% widened to components, %.2f kept by another bottleneck;"
-		       " %.1f links left out, %.2f%% of rounds filled again)\n",
-		       bc->label, bc->flows, (unsigned long long)events, ev_us,
-		       bc->event_target_us,
-		       ev_us <= bc->event_target_us ? "met" : "NOT MET",
-		       (double)d.solved_flows / (double)d.solves,
-		       (double)d.rerated / (double)d.solves,
-		       (double)d.rounds / (double)d.solves,
-		       100.0 * (double)d.widened / (double)d.solves,
-		       (double)d.rebottlenecked / (double)d.solves,
-		       (double)d.skipped / (double)d.solves,
-		       100.0 * (double)d.skip_redone / (double)d.rounds);
+		print_events("rings", bc, ev_us, events, &d, 1);
 		fflush(stdout);
 	}
 	return 0;

@@ -500,6 +500,8 @@ typedef struct {
 	int sparse;                /* many links of equal capacity, few flows on each:
 	                            * most links carry one flow, as on a large fabric */
 	int wide;                  /* capacities spread over six decades */
+	int relevel;               /* flow_net_set_relevel()'s passes, if not 0 (-1:
+	                            * progressive filling only) */
 	double worst_rel;
 } rn_world;
 
@@ -715,16 +717,19 @@ static void rn_arrivals(sim *s, void *arg, uint64_t data)
  * capacity 1 GB/s, the rest 2 or 0.5); fills w. */
 static void rn_run_on(rn_world *w, uint64_t seed, int compare_full, int light, int sparse)
 {
-	int wide = w->wide;
+	int wide = w->wide, relevel = w->relevel;
 	mix_state = seed;
 	memset(w, 0, sizeof *w);
 	w->wide = wide;
+	w->relevel = relevel;
 	w->compare_full = compare_full;
 	w->light = light;
 	w->sparse = sparse;
 	w->n_links = sparse ? RN_LINKS_MAX : RN_LINKS;
 	w->s = sim_new(64);
 	w->net = flow_net_new(w->s);
+	if (relevel)
+		flow_net_set_relevel(w->net, relevel);
 	for (int l = 0; l < w->n_links; l++) {
 		/* Some capacities equal, to make ties. */
 		if (w->wide)
@@ -778,31 +783,50 @@ static void test_random_invariants(void)
 }
 
 /* Incremental solves agree with flow_net_solve_all (checked inside every third
- * check, which also keeps the run going from the full solve's rates). */
+ * check, which also keeps the run going from the full solve's rates): by progressive
+ * filling, by re-levelling, and by re-levelling on a budget so tight that it often
+ * gives up, undoes what it did and fills. */
 static void test_incremental_matches_full(void)
 {
 	static rn_world w;
+	static const int modes[] = { -1, 0, 1 };
 	uint64_t spared = 0, pulled = 0, eager = 0;
-	for (uint64_t seed = 11; seed <= 14; seed++) {
-		rn_run(&w, seed, 1, seed % 2 == 0);
-		flow_stats st;
-		rn_finish(&w, seed, &st);
-		T_CHECK(st.full_solves > 10);
-		spared += st.spared;
-		pulled += st.pulled;
-		eager += st.eager;
+	for (int m = 0; m < 3; m++) {
+		uint64_t relevels = 0, undone = 0, solves = 0;
+		w.relevel = modes[m];
+		for (uint64_t seed = 11; seed <= 14; seed++) {
+			rn_run(&w, seed, 1, seed % 2 == 0);
+			flow_stats st;
+			rn_finish(&w, seed, &st);
+			T_CHECK(st.full_solves > 10);
+			spared += st.spared;
+			pulled += st.pulled;
+			eager += st.eager;
+			relevels += st.relevels;
+			undone += st.relevel_undone;
+			solves += st.solves;
+		}
+		if (getenv("FLOW_DEBUG"))
+			printf("relevel %d: solves %llu relevels %llu undone %llu\n", modes[m],
+			       (unsigned long long)solves, (unsigned long long)relevels,
+			       (unsigned long long)undone);
+		if (modes[m] < 0)
+			T_EQ_INT(relevels + undone, 0);
+		else if (modes[m] == 0)
+			T_CHECKF(relevels * 10 > solves * 9, "relevels %llu of %llu solves",
+				 (unsigned long long)relevels, (unsigned long long)solves);
+		else
+			T_CHECKF(undone > 10 && relevels > undone, "relevels %llu undone %llu",
+				 (unsigned long long)relevels, (unsigned long long)undone);
 	}
-	/* The checks above covered fills that left fast fixed flows out of R and
-	 * fills that took in flows offered eagerly. */
+	w.relevel = 0;
+	/* The fills above left fast fixed flows out of R and took in flows offered
+	 * eagerly. */
 	T_CHECKF(spared > 0 && pulled > 0 && eager > 0, "pulled %llu spared %llu eager %llu",
 		 (unsigned long long)pulled, (unsigned long long)spared,
 		 (unsigned long long)eager);
 }
 
-/* On a sparse network (most links carry one flow, capacities mostly equal, so a
- * one-flow link often ties with another link of its flow and is left out of the
- * fill's heap), incremental and full solves agree with the reference and each other
- * and keep the invariants. */
 static void test_sparse_random(void)
 {
 	static rn_world w;
@@ -1039,6 +1063,8 @@ static void test_rebottleneck(void)
 {
 	sim *s = sim_new(16);
 	flow_net *net = flow_net_new(s);
+	/* the progressive filling's path */
+	flow_net_set_relevel(net, 0);
 	link_id a = flow_link_add(net, 1e9, 0), b = flow_link_add(net, 1e9, 0);
 	link_id c = flow_link_add(net, 0.9e9, 0);
 	link_id pg[2] = { a, b }, px[2] = { a, c };
@@ -1081,6 +1107,8 @@ static void test_spared_pull(void)
 {
 	sim *s = sim_new(16);
 	flow_net *net = flow_net_new(s);
+	/* the progressive filling's path */
+	flow_net_set_relevel(net, 0);
 	link_id x = flow_link_add(net, 10e9, 0);
 	link_id lb = flow_link_add(net, 5e9, 0), lc = flow_link_add(net, 2e9, 0);
 	link_id pb[2] = { x, lb }, pc[2] = { x, lc };
@@ -1136,6 +1164,8 @@ static void skip_case(double x_Bps, double want_Bps, uint64_t want_redone)
 {
 	sim *s = sim_new(16);
 	flow_net *net = flow_net_new(s);
+	/* the progressive filling's path */
+	flow_net_set_relevel(net, 0);
 	link_id y = flow_link_add(net, 40e9, 0), x = flow_link_add(net, x_Bps, 0);
 	link_id pf[2] = { y, x };
 	flow_id f[40];
@@ -1190,6 +1220,7 @@ static void test_skip_random(void)
 {
 	static rn_world w;
 	uint64_t skipped = 0, redone = 0;
+	w.relevel = -1;
 	for (uint64_t seed = 41; seed <= 46; seed++) {
 		w.wide = seed % 3 == 0;
 		rn_run(&w, seed, 1, seed % 2 == 0);
@@ -1201,6 +1232,7 @@ static void test_skip_random(void)
 		redone += st.skip_redone;
 		w.wide = 0;
 	}
+	w.relevel = 0;
 	T_CHECKF(skipped > 0 && redone > 0, "skipped %llu redone %llu",
 		 (unsigned long long)skipped, (unsigned long long)redone);
 }
@@ -1215,6 +1247,8 @@ static void test_eager_chain(void)
 {
 	sim *s = sim_new(16);
 	flow_net *net = flow_net_new(s);
+	/* the progressive filling's path */
+	flow_net_set_relevel(net, 0);
 	link_id l1 = flow_link_add(net, 0.5e9, 0), l2 = flow_link_add(net, 0.8e9, 0);
 	link_id l3 = flow_link_add(net, 1.0e9, 0), l4 = flow_link_add(net, 1.4e9, 0);
 	link_id p1[2] = { l1, l2 }, p2[2] = { l2, l3 }, p3[2] = { l3, l4 };
@@ -1448,6 +1482,107 @@ static void test_completion_heap_order(void)
 
 /* ---- the fill's link selection: a scan for small fills, the heap for large ---- */
 
+/* Asserts that the solves since *st0 were one, done by re-levelling, with no round
+ * of progressive filling, and that the network's lists and sums hold. */
+static void relevel_solved_once(flow_net *net, const flow_stats *st0)
+{
+	flow_stats st;
+	flow_net_stats(net, &st);
+	T_EQ_INT(st.solves - st0->solves, 1);
+	T_EQ_INT(st.relevels - st0->relevels, 1);
+	T_EQ_INT(st.relevel_undone - st0->relevel_undone, 0);
+	T_EQ_INT(st.rounds - st0->rounds, 0);
+	T_EQ_INT(flow_net_check(net), 0);
+}
+
+/* Re-levelling, by hand, where a flow's bottleneck must move (sizes in GB/s; the
+ * short flows end at 1 ms, when the solve runs):
+ * (a) l1 (10) holds a and b, l2 (6) holds b, c and d: b, c, d get 2 at l2, a 8 at l1.
+ *     c and d end: l2 lifts b to 6, so l1's level for a would be 4, below b, which
+ *     takes l1 as its bottleneck: a = b = 5.
+ * (b) l (10) holds a (capped at 4), b, c, d at 2.5. c and d end: the level, 5, would
+ *     lift a past its cap, which holds it at 4: b = 6.
+ * (c) a and b share l1 (10) at 5; a also crosses l2 (9), where x (1, held by l3)
+ *     leaves it room. b ends: l1 lifts a to 10, which overfills l2, where no flow is
+ *     bottlenecked: a takes l2 as its bottleneck, at 8.
+ * (d) g crosses l1 (10) and l3 (4), which holds it at 4; a gets 6 at l1. n starts on
+ *     l1: l1's level with n, 3, falls below g, which has not changed: the list walk
+ *     finds it faster, and g joins l1: a = g = n = 10/3. */
+static void test_relevel_hand_solved(void)
+{
+	static done_log d;
+	for (int c = 0; c < 4; c++) {
+		sim *s = sim_new(16);
+		flow_net *net = flow_net_new(s);
+		link_id l1 = flow_link_add(net, 10e9, 0), l2 = flow_link_add(net, 6e9, 0);
+		link_id l3 = flow_link_add(net, c == 2 ? 1e9 : 4e9, 0), l12[2] = { l1, l2 };
+		link_id l23[2] = { l2, l3 }, l13[2] = { l1, l3 };
+		flow_id a, b, x, g;
+		later_start ls = { net, l1, 1e12, &d };
+		memset(&d, 0, sizeof d);
+		switch (c) {
+		case 0:
+			T_EQ_INT(flow_start(net, &l1, 1, 1e12, 0, NULL, NULL, 0, &a), 0);
+			T_EQ_INT(flow_start(net, l12, 2, 1e12, 0, NULL, NULL, 0, &b), 0);
+			for (int i = 0; i < 2; i++)
+				T_EQ_INT(flow_start(net, &l2, 1, 2e6, 0, NULL, NULL, 0, NULL), 0);
+			break;
+		case 1:
+			T_EQ_INT(flow_start(net, &l1, 1, 1e12, 4e9, NULL, NULL, 0, &a), 0);
+			T_EQ_INT(flow_start(net, &l1, 1, 1e12, 0, NULL, NULL, 0, &b), 0);
+			for (int i = 0; i < 2; i++)
+				T_EQ_INT(flow_start(net, &l1, 1, 2.5e6, 0, NULL, NULL, 0, NULL), 0);
+			break;
+		case 2:
+			/* l2 of 9 GB/s: a link added for it (l2 above is 6) */
+			l12[1] = l23[0] = flow_link_add(net, 9e9, 0);
+			T_EQ_INT(flow_start(net, l12, 2, 1e12, 0, NULL, NULL, 0, &a), 0);
+			T_EQ_INT(flow_start(net, &l1, 1, 5e6, 0, NULL, NULL, 0, &b), 0);
+			T_EQ_INT(flow_start(net, l23, 2, 1e12, 0, NULL, NULL, 0, &x), 0);
+			break;
+		default:
+			T_EQ_INT(flow_start(net, &l1, 1, 1e12, 0, NULL, NULL, 0, &a), 0);
+			T_EQ_INT(flow_start(net, l13, 2, 1e12, 0, NULL, NULL, 0, &g), 0);
+			sim_at(s, 1000000, start_later, &ls, 0);
+			break;
+		}
+		sim_run(s, 0);
+		if (c == 3) {
+			T_NEAR(flow_rate(net, g), 4e9, 1e-12);
+			T_NEAR(flow_rate(net, a), 6e9, 1e-12);
+		}
+		flow_stats st0;
+		flow_net_stats(net, &st0);
+		sim_run(s, 2000000);
+		relevel_solved_once(net, &st0);
+		switch (c) {
+		case 0:
+			T_NEAR(flow_rate(net, a), 5e9, 1e-12);
+			T_NEAR(flow_rate(net, b), 5e9, 1e-12);
+			T_NEAR(flow_link_load(net, l2), 5e9, 1e-12);
+			break;
+		case 1:
+			T_NEAR(flow_rate(net, a), 4e9, 1e-12);
+			T_NEAR(flow_rate(net, b), 6e9, 1e-12);
+			break;
+		case 2:
+			T_NEAR(flow_rate(net, a), 8e9, 1e-12);
+			T_NEAR(flow_rate(net, x), 1e9, 1e-12);
+			T_NEAR(flow_link_load(net, l1), 8e9, 1e-12);
+			T_NEAR(flow_link_load(net, l12[1]), 9e9, 1e-12);
+			break;
+		default:
+			T_NEAR(flow_rate(net, a), 10e9 / 3, 1e-12);
+			T_NEAR(flow_rate(net, g), 10e9 / 3, 1e-12);
+			T_NEAR(flow_link_load(net, l1), 10e9, 1e-12);
+			T_NEAR(flow_link_load(net, l3), 10e9 / 3, 1e-12);
+			break;
+		}
+		flow_net_free(net);
+		sim_free(s);
+	}
+}
+
 /* Four links of 1 GB/s: A and B carry f0 (both), f1 (A) and f2 (B); C and D carry f3
  * (both), f4 (C) and f5 (D). Every link's share is 0.5, a four-way tie, so all run at
  * 0.5. Then f6 starts on A and C: A and C tie at 1/3 (A, the lesser id, fills first:
@@ -1662,6 +1797,8 @@ static void test_scan_grows_to_heap(void)
 {
 	sim *s = sim_new(16);
 	flow_net *net = flow_net_new(s);
+	/* the progressive filling's path */
+	flow_net_set_relevel(net, 0);
 	static done_log d;
 	memset(&d, 0, sizeof d);
 	link_id H = flow_link_add(net, 150.6e9, 0);
@@ -1784,6 +1921,7 @@ int main(void)
 	T_RUN(test_completion_queue_large);
 	T_RUN(test_completion_ties_spill_rarely);
 	T_RUN(test_tied_shares_hand_solved);
+	T_RUN(test_relevel_hand_solved);
 	T_RUN(test_large_fill_heap);
 	T_RUN(test_scan_grows_to_heap);
 	T_RUN(test_full_solve_pending);

@@ -13,6 +13,13 @@
  * runs dry; the engine holds one event for the earliest (a stale one, left when
  * an earlier completion arrived, finds nothing).
  *
+ * How a solve starts. Most changes move the levels of a few links and keep every
+ * flow's bottleneck; a local solve first tries just that (relevel(), in its own
+ * section below): it re-levels the links from the changed ones outward in order of
+ * level, repairing a bottleneck where one moves, checks max-min fairness as it goes
+ * and gives up, undoing what it did, if it cannot finish within a few passes over
+ * its links. Then, or when many flows are new, the progressive filling below.
+ *
  * How a solve stays local. The changed links D (flows started or ended there) seed a
  * set R: the new flows and the flows bottlenecked on a D link. A round re-solves R by
  * progressive filling over R's links, each link's capacity reduced by the rates of the
@@ -97,6 +104,10 @@
 #define FLOW_STICKY 1e-12
 /* Flows a local round starts with, at least, to leave links out of its fill. */
 #define FLOW_SKIP_MIN_R 16
+/* The default budget of relevel(): links processed, per link opened. A pass that keeps
+ * its bottlenecks processes each link about once; one that needs more is moving
+ * many of them, which the fill does in one go. */
+#define RL_PASSES 4
 /* Local rounds before a solve widens to whole connected components. */
 #define FLOW_MAX_ROUNDS 16
 
@@ -248,6 +259,26 @@ typedef struct {
 	int32_t flow;
 } cand_node;
 
+/* A link's scratch in relevel(). */
+typedef struct {
+	double other_Bps;          /* sum of the rates of its flows not bottlenecked
+	                            * there, as they are now */
+	double lvl_Bps;            /* the rate of those bottlenecked there (nb > 0),
+	                            * as of the last time it was processed */
+	double calm_Bps;           /* no flow of it not bottlenecked there and not
+	                            * re-rated since its opening or its last list walk
+	                            * is faster than this (with the slack) */
+	double mxc_Bps;            /* the highest rate given to a flow not bottlenecked
+	                            * there since then */
+} rl_link;
+_Static_assert(sizeof(rl_link) == 32, "two re-level link entries fill a cache line");
+
+/* A bottleneck relevel() moved, to undo. */
+typedef struct {
+	int32_t flow;
+	int32_t bott;              /* its bottleneck before */
+} rl_move;
+
 struct flow_net {
 	sim *s;
 	flow_link *links;          /* 64-byte aligned */
@@ -344,6 +375,15 @@ struct flow_net {
 	int32_t cand_cap;
 	int32_t *eg;               /* fill: links whose bottlenecked flows to offer R */
 	int32_t n_eg, eg_cap;
+	rl_link *lv;               /* relevel(): parallel to t */
+	rl_move *mv;               /* relevel(): bottlenecks moved, to undo */
+	int32_t n_mv, mv_cap;
+	int rl_passes;             /* relevel() gives up after processing links this
+	                            * many times per link it opened;
+	                            * 0: never tried (flow_net_set_relevel()) */
+	int32_t *ld;               /* relevel(): links whose sums it changed in place
+	                            * (their old sums in spare) */
+	int32_t n_ld, ld_cap;
 
 	flow_stats st;
 };
@@ -402,6 +442,7 @@ flow_net *flow_net_new(sim *s)
 	net->s = s;
 	net->ev_t = UINT64_MAX;
 	net->ch_until_ns = UINT64_MAX;
+	net->rl_passes = RL_PASSES;
 	return net;
 }
 
@@ -440,6 +481,9 @@ void flow_net_free(flow_net *net)
 	free(net->sf);
 	free(net->cand);
 	free(net->eg);
+	free(net->lv);
+	free(net->mv);
+	free(net->ld);
 	free(net);
 }
 
@@ -492,6 +536,8 @@ static int32_t t_add(flow_net *net, int32_t li)
 		GROW(net->t2, cap, net->n_t + 1);
 		cap = net->t_cap;
 		GROW(net->hpos, cap, net->n_t + 1);
+		cap = net->t_cap;
+		GROW(net->lv, cap, net->n_t + 1);
 		net->t_cap = cap;
 	}
 	x = net->n_t++;
@@ -1722,11 +1768,11 @@ static int cand_before(const cand_node *a, const cand_node *b)
  * faster ones pulled can stay fixed: it is at most the level at which the link
  * fills (levels only rise while it waits in the heap; a later fall is caught when
  * the link next reaches the root, as it was before). The fastest always joins. */
-static int32_t pull_count(flow_net *net, int32_t nc, double rem_Bps, int32_t nr)
+/* Sorts cand[0 .. nc) fastest first, ties by id: an insertion sort, one comparison
+ * branch per step (rates tie often: the flows bottlenecked on one link share
+ * theirs, and a tie would cost a second, unpredictable branch). */
+static void cand_sort(flow_net *net, int32_t nc)
 {
-	/* Insertion sort, one comparison branch per step (rates tie often: the
-	 * flows bottlenecked on one link share theirs, and a tie would cost a
-	 * second, unpredictable branch). */
 	cand_node *c = net->cand;
 	for (int32_t i = 1; i < nc; i++) {
 		cand_node v = c[i];
@@ -1735,6 +1781,12 @@ static int32_t pull_count(flow_net *net, int32_t nc, double rem_Bps, int32_t nr)
 			c[j] = c[j - 1];
 		c[j] = v;
 	}
+}
+
+static int32_t pull_count(flow_net *net, int32_t nc, double rem_Bps, int32_t nr)
+{
+	cand_sort(net, nc);
+	const cand_node *c = net->cand;
 	double sum = rem_Bps > 0 ? rem_Bps : 0;
 	int32_t n = 1;
 	sum += c[0].rate_Bps;
@@ -2416,9 +2468,383 @@ static void commit_only_round(flow_net *net)
 	finish_links(net);
 }
 
+/* ---- re-levelling ---------------------------------------------------------------
+ * Most changes move the levels of a few links and keep every flow's bottleneck: a
+ * flow that ends leaves room on its bottleneck, whose other flows speed up, which
+ * lowers the level of the links they cross without being bottlenecked there, whose
+ * own flows slow down, and so on, each flow keeping its link. relevel() tries that
+ * first. With each flow's bottleneck held, a link's level (the rate of the flows
+ * bottlenecked there) is what its capacity leaves them after its other flows, whose
+ * rates are their own bottlenecks' levels: it processes the links in increasing
+ * order of those levels, a link again whenever a rate on it changes after it was
+ * processed, until nothing changes. Where that breaks max-min fairness it repairs
+ * the assignment on the spot: a flow faster on a link than the link's level takes
+ * that link as its bottleneck (the fastest first, as many as the level with them
+ * in leaves faster than it; a link with no bottlenecked flow that its flows
+ * overfill takes them so), and a flow whose bottleneck would lift it past its cap
+ * is held at its cap. A new flow starts bottlenecked where its share looks least.
+ * What it ends with is checked as it goes: every link with a bottlenecked flow is
+ * full and none of its other flows is faster than its level (its list walked when
+ * the level fell below what it knew of them), every other link within its capacity,
+ * every flow within its cap; that is the max-min allocation. If it cannot finish
+ * (a level below 0, or more work than a few passes over its links) it undoes what
+ * it did and the solve runs as progressive filling.
+ *
+ * Its per-link scratch (rl_link, parallel to the link table t, valid while t's
+ * epoch is the pass's) holds the sum of the other flows' rates, so no link record
+ * changes until it succeeds; rates change in place, each flow's old rate kept in S
+ * as a solve's are, and bottleneck moves logged to be undone. */
+
+/* relevel() leaves a solve to the fill if it has more than RL_MAX_FRESH new flows
+ * and they are more than 1 / RL_FRESH_SHARE of the flows: their bottlenecks are
+ * guesses from the state before any of them, good while they are few among many
+ * (a ring step among thousands of flows), poor for a crowd starting at once. */
+#define RL_MAX_FRESH 16
+#define RL_FRESH_SHARE 8
+
+/* Flow f's rate is about to change in the pass: it joins S with its old rate. */
+static void rl_touch(flow_net *net, int32_t f)
+{
+	flow_hot *h = &net->hot[f];
+	if (h->mark == net->epoch)
+		return;
+	h->mark = net->epoch;
+	flow_warm *c = &net->warm[f];
+	c->smark = net->sepoch;
+	c->old_Bps = net->hot[f].rate_Bps;
+	GROW(net->sf, net->sf_cap, net->n_sf + 1);
+	net->sf[net->n_sf++] = f;
+}
+
+/* Link li's entry in the pass, opened if it has none: the sum of the rates of its
+ * flows not bottlenecked there is its sum less those of the flows bottlenecked
+ * there, whose rates no pass has changed yet (only processing a link changes
+ * them), and the slowest of those bounds its other flows (the last solve left none
+ * faster, save new flows, which have rate 0 and are in S already). */
+static int32_t rl_open(flow_net *net, int32_t li)
+{
+	int32_t x = t_find(net, li);
+	if (x >= 0 && net->t[x].epoch == net->epoch)
+		return x;
+	if (x < 0)
+		x = t_add(net, li);
+	net->t[x].epoch = net->epoch;
+	const flow_link *k = &net->links[li];
+	double bsum = 0, slow = INFINITY;
+	for (int32_t j = 0; j < k->nb; j++) {
+		int32_t f = k->list[j].flow;
+		double r = net->hot[f].rate_Bps;
+		bsum += r;
+		if (net->hot[f].mark != net->epoch && r < slow)
+			slow = r;
+	}
+	net->lv[x] = (rl_link){ .other_Bps = k->nb == 0 ? k->sum_Bps : k->sum_Bps - bsum,
+				.lvl_Bps = -1, .calm_Bps = slow, .mxc_Bps = 0 };
+	net->hpos[x] = -1;
+	l_push(net, x);
+	return x;
+}
+
+/* The key by which the pass orders link table entry x: its level if processed now
+ * (never below 0: a negative one fails anyway), or for a link with no bottlenecked
+ * flow that its flows overfill, about the level its fastest re-rated flow would
+ * take there; -1 if it needs no processing (such a link within its capacity). */
+static double rl_key(const flow_net *net, int32_t x)
+{
+	const flow_link *k = &net->links[net->t[x].id];
+	const rl_link *v = &net->lv[x];
+	double key;
+	if (k->nb > 0)
+		key = (k->cap_Bps - v->other_Bps) / k->nb;
+	else if (v->other_Bps > k->cap_Bps * (1 + FLOW_TOL))
+		key = k->cap_Bps - v->other_Bps + v->mxc_Bps;
+	else
+		return -1;
+	return key > 0 ? key : 0;
+}
+
+/* Queues link table entry x for processing, at its key as it is now, unless it waits
+ * already: keys move little in a pass (where they cross, the link processed too
+ * early is processed again), and moving them cost more than it saved. */
+static void rl_queue(flow_net *net, int32_t x)
+{
+	if (net->hpos[x] >= 0)
+		return;
+	double key = rl_key(net, x);
+	if (key < 0)
+		return;
+	GROW(net->lh, net->lh_cap, net->n_lh + 1);
+	int32_t i = net->n_lh++;
+	lh_set(net, i, (heap_node){ key, net->t[x].id, x });
+	lh_up(net, i);
+}
+
+/* Flow f's rate becomes `rate`: the other sums of its links but its bottleneck
+ * (`bott`; FLOW_BOTT_CAP: none) follow, and they are queued. A link not open in the
+ * pass with no bottlenecked flow only needs to stay within its capacity: its
+ * record's sum follows in place (the sum it had kept in net->spare, to undo), and
+ * it opens only if it overfills. */
+static void rl_rate(flow_net *net, int32_t f, double rate, int32_t bott)
+{
+	flow_hot *h = &net->hot[f];
+	double d = rate - h->rate_Bps;
+	const uint32_t e = net->epoch;
+	rl_touch(net, f);
+	h->rate_Bps = rate;
+	const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+	for (int j = 0; j < h->hops; j++) {
+		int32_t li = p[j].link;
+		if (li == bott)
+			continue;
+		int32_t x = net->tidx[li];
+		int open = (uint32_t)x < (uint32_t)net->n_t && net->t[x].id == li &&
+			net->t[x].epoch == e;
+		flow_link *k = &net->links[li];
+		if (!open && k->nb == 0) {
+			if (k->skip_epoch != e) {
+				k->skip_epoch = e;
+				net->spare[li] = k->sum_Bps;
+				GROW(net->ld, net->ld_cap, net->n_ld + 1);
+				net->ld[net->n_ld++] = li;
+			}
+			k->sum_Bps += d;
+			if (rate > k->max_ub_Bps)
+				k->max_ub_Bps = rate;
+			if (!(k->sum_Bps > k->cap_Bps * (1 + FLOW_TOL)))
+				continue;
+			x = rl_open(net, li);      /* its sum is the others' */
+			net->lv[x].mxc_Bps = rate;
+			rl_queue(net, x);
+			continue;
+		}
+		if (!open)
+			x = rl_open(net, li);
+		rl_link *v = &net->lv[x];
+		v->other_Bps += d;
+		if (rate > v->mxc_Bps)
+			v->mxc_Bps = rate;
+		rl_queue(net, x);
+	}
+}
+
+/* Flow f's bottleneck becomes `to` (a link of its path, or FLOW_BOTT_CAP), logged
+ * to be undone: its old bottleneck counts it among its other flows now (at its
+ * rate, which it may keep), and `to` no longer does. */
+static void rl_move_bott(flow_net *net, int32_t f, int32_t to)
+{
+	flow_hot *h = &net->hot[f];
+	int32_t from = h->bott;
+	GROW(net->mv, net->mv_cap, net->n_mv + 1);
+	net->mv[net->n_mv++] = (rl_move){ f, from };
+	int32_t xf = from >= 0 ? rl_open(net, from) : -1;
+	int32_t xt = to >= 0 ? rl_open(net, to) : -1;
+	set_bott(net, f, to);
+	if (xt >= 0)
+		net->lv[xt].other_Bps -= h->rate_Bps;
+	if (xf >= 0) {
+		rl_link *v = &net->lv[xf];
+		v->other_Bps += h->rate_Bps;
+		if (h->rate_Bps > v->mxc_Bps)
+			v->mxc_Bps = h->rate_Bps;
+		rl_queue(net, xf);
+	}
+}
+
+/* Collects in cand[] the flows of link k not bottlenecked there that are faster
+ * than `lvl` (with the slack); returns how many. */
+static int32_t rl_faster(flow_net *net, const flow_link *k, double lvl)
+{
+	double lim = lvl * (1 + FLOW_TOL);
+	int32_t nc = 0;
+	for (int32_t j = k->nb; j < k->n; j++) {
+		int32_t g = k->list[j].flow;
+		double r = net->hot[g].rate_Bps;
+		if (r > lim) {
+			GROW(net->cand, net->cand_cap, nc + 1);
+			net->cand[nc++] = (cand_node){ r, g };
+		}
+	}
+	return nc;
+}
+
+/* Processes link table entry x, out of the queue: takes as bottlenecked there the
+ * flows faster than its level (see pull_count(); here its level may start below
+ * 0, with the link overfilled) and gives its bottlenecked flows its level, holding
+ * at its cap a flow that it would lift past it. Returns -1 if the level is below 0
+ * even so. */
+static int rl_process(flow_net *net, int32_t x)
+{
+	flow_link *k = &net->links[net->t[x].id];
+	const int32_t li = net->t[x].id;
+	for (;;) {
+		rl_link *v = &net->lv[x];
+		if (k->nb == 0 && !(v->other_Bps > k->cap_Bps * (1 + FLOW_TOL)))
+			return 0;
+		double lvl = k->nb > 0 ? (k->cap_Bps - v->other_Bps) / k->nb : -(double)INFINITY;
+		if (v->mxc_Bps > lvl * (1 + FLOW_TOL) || lvl < v->calm_Bps) {
+			int32_t nc = rl_faster(net, k, lvl);
+			if (nc > 0) {
+				cand_sort(net, nc);
+				const cand_node *c = net->cand;
+				double sum = k->cap_Bps - v->other_Bps;
+				int32_t n = 0;
+				do {
+					sum += c[n].rate_Bps;
+					n++;
+				} while (n < nc &&
+					 c[n].rate_Bps > sum / (k->nb + n) * (1 + FLOW_TOL));
+				for (int32_t a = 0; a < n; a++)
+					rl_move_bott(net, net->cand[a].flow, li);
+				v = &net->lv[x];
+				lvl = (k->cap_Bps - v->other_Bps) / k->nb;
+			}
+			v->calm_Bps = lvl;
+			v->mxc_Bps = 0;
+		}
+		if (!(lvl >= 0))
+			return -1;
+		int again = 0;
+		for (int32_t j = 0; j < k->nb && !again; j++) {
+			int32_t f = k->list[j].flow;
+			if ((net->hot[f].active & FLOW_CAPPED) &&
+			    lvl > net->cold[f].cap_Bps * (1 + FLOW_TOL)) {
+				rl_move_bott(net, f, FLOW_BOTT_CAP);
+				rl_rate(net, f, net->cold[f].cap_Bps, FLOW_BOTT_CAP);
+				again = 1;
+			} else if (net->hot[f].rate_Bps != lvl) {
+				rl_rate(net, f, lvl, li);
+			}
+		}
+		if (again)
+			continue;
+		net->lv[x].lvl_Bps = lvl;
+		if (net->hpos[x] >= 0)
+			lh_remove(net, net->hpos[x]);
+		return 0;
+	}
+}
+
+/* Undoes a relevel() that could not finish: rates and bottlenecks as they were,
+ * the table D again. */
+static void rl_undo(flow_net *net)
+{
+	for (int32_t a = 0; a < net->n_sf; a++) {
+		int32_t f = net->sf[a];
+		net->hot[f].rate_Bps = net->warm[f].old_Bps;
+	}
+	for (int32_t a = net->n_mv - 1; a >= 0; a--)
+		set_bott(net, net->mv[a].flow, net->mv[a].bott);
+	for (int32_t a = 0; a < net->n_ld; a++)
+		net->links[net->ld[a]].sum_Bps = net->spare[net->ld[a]];
+	net->n_mv = 0;
+	net->n_ld = 0;
+	net->n_t = net->n_dirty;
+	net->n_l = 0;
+	net->n_lh = 0;
+	net->st.relevel_undone++;
+}
+
+/* The pass described above; returns 1 if it solved the changes (completions
+ * rescheduled, the table emptied), 0 if it left them as they were to the fill. */
+static int relevel(flow_net *net)
+{
+	if (net->rl_passes <= 0 ||
+	    (net->n_fresh > RL_MAX_FRESH && (int64_t)net->n_fresh * RL_FRESH_SHARE > net->n_active))
+		return 0;
+	next_solve(net);
+	next_epoch(net);
+	net->n_l = 0;
+	net->n_lh = 0;
+	net->lh_scan = 0;
+	net->lh_nb = 0;
+	net->n_mv = 0;
+	net->n_ld = 0;
+	for (int32_t i = 0; i < net->n_fresh; i++)
+		rl_touch(net, net->fresh[i]);
+	/* The changed links with flows bottlenecked there; the others only need to
+	 * stay within their capacities (their sums fell, or hold new flows at 0). */
+	for (int32_t d = 0; d < net->n_dirty; d++)
+		if (net->links[net->t[d].id].nb > 0)
+			rl_open(net, net->t[d].id);
+	/* A new flow starts bottlenecked where its share looks least. */
+	for (int32_t i = 0; i < net->n_fresh; i++) {
+		int32_t f = net->fresh[i];
+		const flow_hop *p = &net->path[(size_t)f * FLOW_MAX_HOPS];
+		double least = INFINITY;
+		int32_t at = FLOW_BOTT_CAP;
+		for (int j = 0; j < net->hot[f].hops; j++) {
+			const flow_link *k = &net->links[p[j].link];
+			int32_t x = t_find(net, p[j].link);
+			double other = x >= 0 && net->t[x].epoch == net->epoch ?
+				net->lv[x].other_Bps : k->sum_Bps;
+			double share = (k->cap_Bps - other) / (k->nb + 1);
+			if (share < least) {
+				least = share;
+				at = p[j].link;
+			}
+		}
+		int capped = (net->hot[f].active & FLOW_CAPPED) != 0;
+		if (capped && net->cold[f].cap_Bps <= least)
+			at = FLOW_BOTT_CAP;
+		rl_move_bott(net, f, at);
+		if (at == FLOW_BOTT_CAP)
+			rl_rate(net, f, net->cold[f].cap_Bps, FLOW_BOTT_CAP);
+	}
+	for (int32_t a = 0; a < net->n_l; a++)
+		rl_queue(net, net->l[a]);
+	int32_t steps = 0;
+	while (net->n_lh > 0) {
+		int32_t x = net->lh[0].t;
+		lh_remove(net, 0);
+		if (++steps > net->rl_passes * net->n_l || rl_process(net, x) < 0) {
+			rl_undo(net);
+			return 0;
+		}
+	}
+	/* What the queue saw to: every link within its capacity, every link with a
+	 * bottlenecked flow processed since its last change. */
+	for (int32_t a = 0; a < net->n_l; a++) {
+		int32_t x = net->l[a];
+		const flow_link *k = &net->links[net->t[x].id];
+		const rl_link *v = &net->lv[x];
+		if (k->nb > 0 ? !(v->lvl_Bps >= 0) :
+		    v->other_Bps > k->cap_Bps * (1 + FLOW_TOL)) {
+			rl_undo(net);
+			return 0;
+		}
+	}
+	for (int32_t a = 0; a < net->n_l; a++) {
+		int32_t x = net->l[a];
+		flow_link *k = &net->links[net->t[x].id];
+		const rl_link *v = &net->lv[x];
+		double sum = v->other_Bps, top = v->mxc_Bps;
+		if (k->nb > 0) {
+			sum += k->nb * v->lvl_Bps;
+			k->bmin_Bps = v->lvl_Bps;
+			top = top > v->lvl_Bps ? top : v->lvl_Bps;
+		} else {
+			k->bmin_Bps = INFINITY;
+		}
+		k->sum_Bps = sum > 0 ? sum : 0;
+		k->max_ub_Bps = top > k->max_ub_Bps ? top : k->max_ub_Bps;
+		link_settle(k);
+	}
+	for (int32_t a = 0; a < net->n_ld; a++)
+		link_settle(&net->links[net->ld[a]]);
+	net->n_l = 0;
+	net->n_mv = 0;
+	net->n_ld = 0;
+	net->st.relevels++;
+	net->st.solved_flows += (uint64_t)net->n_sf;
+	finish_solve(net, 1);
+	return 1;
+}
+
 /* The local solve described at the top of the file. */
 static void solve_local(flow_net *net)
 {
+	if (relevel(net))
+		return;
 	next_solve(net);
 	next_epoch(net);
 	uint32_t e = net->epoch;
@@ -2518,6 +2944,11 @@ void flow_net_solve_all(flow_net *net)
 	net->st.full_solves++;
 	net->st.solved_flows += (uint64_t)net->n_r;
 	finish_solve(net, 0);
+}
+
+void flow_net_set_relevel(flow_net *net, int passes)
+{
+	net->rl_passes = passes > 0 ? passes : 0;
 }
 
 /* ---- queries ------------------------------------------------------------------ */
@@ -2631,7 +3062,8 @@ void flow_net_memory(const flow_net *net, flow_memory *out)
 		sizeof(flow_warm) +
 		FLOW_MAX_HOPS * sizeof(flow_hop) + 2 * sizeof(int32_t) + sizeof(uint64_t));
 	out->scratch_bytes = (size_t)net->t_cap * (sizeof *net->t + sizeof *net->t2 +
-						     sizeof *net->hpos) +
+						     sizeof *net->hpos + sizeof *net->lv) +
+		(size_t)net->mv_cap * sizeof *net->mv + (size_t)net->ld_cap * sizeof *net->ld +
 		(size_t)net->links_cap * sizeof *net->spare +
 		(size_t)net->fresh_cap * sizeof *net->fresh +
 		(size_t)net->r_cap * sizeof *net->r + (size_t)net->l_cap * sizeof *net->l +

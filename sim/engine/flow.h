@@ -53,6 +53,10 @@ typedef struct {
 	                           * there, verified after the round not to bind */
 	uint64_t skip_redone;     /* rounds filled again with every link in, because a
 	                           * link left out could have bound */
+	uint64_t relevels;        /* local solves done by re-levelling links under the
+	                           * flows' bottlenecks (repaired where they moved) */
+	uint64_t relevel_undone;  /* re-levelling passes given up and undone, the solve
+	                           * then done by progressive filling */
 } flow_stats;
 
 /* Returns an empty network that schedules its events on `s` (which must outlive it).
@@ -113,6 +117,13 @@ uint64_t flow_link_busy_ns(const flow_net *net, link_id l);
  * scheduled then finds nothing to do). Rates equal what the incremental solves give,
  * to rounding. For benchmarks and tests; a simulation never needs it. */
 void flow_net_solve_all(flow_net *net);
+
+/* How a local solve starts: by re-levelling the links under the flows' bottlenecks
+ * (repairing them where they move), giving up to progressive filling once it has
+ * processed links `passes` times per link it touched (default 4); passes <= 0:
+ * always fill progressively. The rates agree to rounding either way; for tests and
+ * benchmarks that compare the two. */
+void flow_net_set_relevel(flow_net *net, int passes);
 
 /* Checks the network's own bookkeeping between solves: each link's flow list and
  * its flows' paths point at each other, the flows bottlenecked on a link are
