@@ -265,11 +265,13 @@ typedef struct {
 	                            * there, as they are now */
 	double lvl_Bps;            /* the rate of those bottlenecked there (nb > 0),
 	                            * as of the last time it was processed */
-	double calm_Bps;           /* no flow of it not bottlenecked there and not
-	                            * re-rated since its opening or its last list walk
-	                            * is faster than this (with the slack) */
+	double calm_Bps;           /* until its list is walked: no flow of it not
+	                            * bottlenecked there and not re-rated since its
+	                            * opening is faster than this (with the slack; the
+	                            * slowest of those bottlenecked there then); 0 after */
 	double mxc_Bps;            /* the highest rate given to a flow not bottlenecked
-	                            * there since then */
+	                            * there since its opening, or since its list was
+	                            * walked, the highest of all of them */
 } rl_link;
 _Static_assert(sizeof(rl_link) == 32, "two re-level link entries fill a cache line");
 
@@ -2475,9 +2477,9 @@ static void commit_only_round(flow_net *net)
  * own flows slow down, and so on, each flow keeping its link. relevel() tries that
  * first. With each flow's bottleneck held, a link's level (the rate of the flows
  * bottlenecked there) is what its capacity leaves them after its other flows, whose
- * rates are their own bottlenecks' levels: it processes the links in increasing
- * order of those levels, a link again whenever a rate on it changes after it was
- * processed, until nothing changes. Where that breaks max-min fairness it repairs
+ * rates are their own bottlenecks' levels: it processes the links from the changed
+ * ones outward in increasing order of those levels, a link again whenever a rate on
+ * it changes after it was processed, until nothing changes. Where that breaks max-min fairness it repairs
  * the assignment on the spot: a flow faster on a link than the link's level takes
  * that link as its bottleneck (the fastest first, as many as the level with them
  * in leaves faster than it; a link with no bottlenecked flow that its flows
@@ -2487,13 +2489,18 @@ static void commit_only_round(flow_net *net)
  * full and none of its other flows is faster than its level (its list walked when
  * the level fell below what it knew of them), every other link within its capacity,
  * every flow within its cap; that is the max-min allocation. If it cannot finish
- * (a level below 0, or more work than a few passes over its links) it undoes what
- * it did and the solve runs as progressive filling.
+ * (more work than a few passes over its links, a level below 0) it undoes what it
+ * did and the solve runs as progressive filling.
  *
- * Its per-link scratch (rl_link, parallel to the link table t, valid while t's
- * epoch is the pass's) holds the sum of the other flows' rates, so no link record
- * changes until it succeeds; rates change in place, each flow's old rate kept in S
- * as a solve's are, and bottleneck moves logged to be undone. */
+ * The order is a heap of the links waiting, each at its level as it was when it
+ * joined (levels move little in a pass; where two cross, the link processed too
+ * early is processed again). A link with a bottlenecked flow that the pass reaches
+ * gets scratch (rl_link, parallel to the link table t, valid while t's epoch is the
+ * pass's) that holds the sum of its other flows' rates, so its record changes only
+ * if the pass succeeds; a link with none only has its record's sum follow in place,
+ * the old sum kept to undo, and gets scratch if it overfills. Rates change in
+ * place, each flow's old rate kept in S as a solve's are, and bottleneck moves are
+ * logged to be undone. */
 
 /* relevel() leaves a solve to the fill if it has more than RL_MAX_FRESH new flows
  * and they are more than 1 / RL_FRESH_SHARE of the flows: their bottlenecks are
@@ -2651,10 +2658,11 @@ static void rl_move_bott(flow_net *net, int32_t f, int32_t to)
 }
 
 /* Collects in cand[] the flows of link k not bottlenecked there that are faster
- * than `lvl` (with the slack); returns how many. */
-static int32_t rl_faster(flow_net *net, const flow_link *k, double lvl)
+ * than `lvl` (with the slack); returns how many, and writes the rate of the
+ * fastest of the others to *rest (0 if none). */
+static int32_t rl_faster(flow_net *net, const flow_link *k, double lvl, double *rest)
 {
-	double lim = lvl * (1 + FLOW_TOL);
+	double lim = lvl * (1 + FLOW_TOL), mx = 0;
 	int32_t nc = 0;
 	for (int32_t j = k->nb; j < k->n; j++) {
 		int32_t g = k->list[j].flow;
@@ -2662,8 +2670,11 @@ static int32_t rl_faster(flow_net *net, const flow_link *k, double lvl)
 		if (r > lim) {
 			GROW(net->cand, net->cand_cap, nc + 1);
 			net->cand[nc++] = (cand_node){ r, g };
+		} else if (r > mx) {
+			mx = r;
 		}
 	}
+	*rest = mx;
 	return nc;
 }
 
@@ -2682,7 +2693,8 @@ static int rl_process(flow_net *net, int32_t x)
 			return 0;
 		double lvl = k->nb > 0 ? (k->cap_Bps - v->other_Bps) / k->nb : -(double)INFINITY;
 		if (v->mxc_Bps > lvl * (1 + FLOW_TOL) || lvl < v->calm_Bps) {
-			int32_t nc = rl_faster(net, k, lvl);
+			double rest;
+			int32_t nc = rl_faster(net, k, lvl, &rest);
 			if (nc > 0) {
 				cand_sort(net, nc);
 				const cand_node *c = net->cand;
@@ -2693,13 +2705,16 @@ static int rl_process(flow_net *net, int32_t x)
 					n++;
 				} while (n < nc &&
 					 c[n].rate_Bps > sum / (k->nb + n) * (1 + FLOW_TOL));
+				if (n < nc && c[n].rate_Bps > rest)
+					rest = c[n].rate_Bps;
 				for (int32_t a = 0; a < n; a++)
 					rl_move_bott(net, net->cand[a].flow, li);
 				v = &net->lv[x];
 				lvl = (k->cap_Bps - v->other_Bps) / k->nb;
 			}
-			v->calm_Bps = lvl;
-			v->mxc_Bps = 0;
+			/* Its other flows are all known now: none faster than `rest`. */
+			v->calm_Bps = 0;
+			v->mxc_Bps = rest;
 		}
 		if (!(lvl >= 0))
 			return -1;
