@@ -2479,12 +2479,12 @@ static void commit_only_round(flow_net *net)
  * bottlenecked there) is what its capacity leaves them after its other flows, whose
  * rates are their own bottlenecks' levels: it processes the links from the changed
  * ones outward in increasing order of those levels, a link again whenever a rate on
- * it changes after it was processed, until nothing changes. Where that breaks max-min fairness it repairs
- * the assignment on the spot: a flow faster on a link than the link's level takes
- * that link as its bottleneck (the fastest first, as many as the level with them
- * in leaves faster than it; a link with no bottlenecked flow that its flows
- * overfill takes them so), and a flow whose bottleneck would lift it past its cap
- * is held at its cap. A new flow starts bottlenecked where its share looks least.
+ * it changes after it was processed, until nothing changes. Where that breaks
+ * max-min fairness it repairs the assignment on the spot: a flow faster on a link
+ * than the link's level takes that link as its bottleneck (the fastest first, as
+ * many as the level with them in leaves faster than it; a link with no bottlenecked
+ * flow that its flows overfill takes them so), and a flow whose bottleneck would
+ * lift it past its cap is held at its cap. A new flow starts bottlenecked where its share looks least.
  * What it ends with is checked as it goes: every link with a bottlenecked flow is
  * full and none of its other flows is faster than its level (its list walked when
  * the level fell below what it knew of them), every other link within its capacity,
@@ -2763,8 +2763,8 @@ static void rl_undo(flow_net *net)
  * rescheduled, the table emptied), 0 if it left them as they were to the fill. */
 static int relevel(flow_net *net)
 {
-	if (net->rl_passes <= 0 ||
-	    (net->n_fresh > RL_MAX_FRESH && (int64_t)net->n_fresh * RL_FRESH_SHARE > net->n_active))
+	if (net->rl_passes <= 0 || (net->n_fresh > RL_MAX_FRESH &&
+				    (int64_t)net->n_fresh * RL_FRESH_SHARE > net->n_active))
 		return 0;
 	next_solve(net);
 	next_epoch(net);
