@@ -1758,6 +1758,104 @@ static void hw_start(sw_world *w)
 		 hw_done);
 }
 
+/* A long churn on a 2:1 oversubscribed leaf-spine fabric, as bench_flow's dense
+ * case in small (64 hosts on 8 leaves, 4 spines, ~8 flows a host): every completion
+ * starts a flow between random hosts, so each solve re-levels a cascade. Every
+ * 500 completions the rates must equal a full solve's (which the run then goes on
+ * from) and the lists and sums must hold: the re-levelled rates do not drift over
+ * 20,000 solves. */
+#define LS_HOSTS 64
+#define LS_PER_LEAF 8
+#define LS_SPINES 4
+
+typedef struct {
+	flow_net *net;
+	link_id up[LS_HOSTS], down[LS_HOSTS];
+	link_id leaf_up[LS_HOSTS / LS_PER_LEAF][LS_SPINES];
+	link_id leaf_down[LS_HOSTS / LS_PER_LEAF][LS_SPINES];
+	flow_id id[512];
+	int ends, checks, bad;
+} ls_world;
+
+static void ls_done(sim *s, void *arg, uint64_t data);
+
+static void ls_start(ls_world *w, int slot)
+{
+	int a = (int)(mix_next() % LS_HOSTS), b;
+	do
+		b = (int)(mix_next() % LS_HOSTS);
+	while (b == a);
+	int sp = (int)(mix_next() % LS_SPINES), la = a / LS_PER_LEAF, lb = b / LS_PER_LEAF;
+	link_id path[4] = { w->up[a], w->leaf_up[la][sp], w->leaf_down[lb][sp], w->down[b] };
+	if (la == lb)
+		path[1] = w->down[b];
+	double bytes = 1e6 * exp2(6 * mix_unit());
+	T_EQ_INT(flow_start(w->net, path, la == lb ? 2 : 4, bytes, 0, ls_done, w,
+			    (uint64_t)slot, &w->id[slot]), 0);
+}
+
+static void ls_check(sim *s, void *arg, uint64_t data)
+{
+	(void)s;
+	(void)data;
+	ls_world *w = arg;
+	static double inc[512];
+	for (int i = 0; i < 512; i++)
+		inc[i] = flow_rate(w->net, w->id[i]);
+	flow_net_solve_all(w->net);
+	for (int i = 0; i < 512; i++)
+		if (!(fabs(inc[i] - flow_rate(w->net, w->id[i])) <= 1e-9 * inc[i]))
+			w->bad++;
+	if (flow_net_check(w->net) != 0)
+		w->bad++;
+	w->checks++;
+}
+
+static void ls_done(sim *s, void *arg, uint64_t data)
+{
+	ls_world *w = arg;
+	if (++w->ends >= 20000)
+		return;
+	ls_start(w, (int)data);
+	if (w->ends % 500 == 0)
+		sim_at(s, sim_now(s), ls_check, w, 0);   /* after this timestamp's solve */
+}
+
+static void test_relevel_long_churn(void)
+{
+	static ls_world w;
+	memset(&w, 0, sizeof w);
+	mix_state = 99;
+	sim *s = sim_new(1024);
+	w.net = flow_net_new(s);
+	for (int h = 0; h < LS_HOSTS; h++) {
+		w.up[h] = flow_link_add(w.net, 50e9, 0);
+		w.down[h] = flow_link_add(w.net, 50e9, 0);
+	}
+	for (int l = 0; l < LS_HOSTS / LS_PER_LEAF; l++)
+		for (int sp = 0; sp < LS_SPINES; sp++) {
+			w.leaf_up[l][sp] = flow_link_add(w.net, 50e9, 0);
+			w.leaf_down[l][sp] = flow_link_add(w.net, 50e9, 0);
+		}
+	for (int i = 0; i < 512; i++)
+		ls_start(&w, i);
+	sim_run(s, UINT64_MAX);
+	flow_stats st;
+	flow_net_stats(w.net, &st);
+	if (getenv("FLOW_DEBUG"))
+		printf("long churn: solves %llu relevels %llu undone %llu re-rated %llu\n",
+		       (unsigned long long)st.solves, (unsigned long long)st.relevels,
+		       (unsigned long long)st.relevel_undone, (unsigned long long)st.rerated);
+	T_EQ_INT(w.checks, 39);
+	T_EQ_INT(w.bad, 0);
+	T_CHECKF(st.relevels * 100 > st.solves * 99, "relevels %llu of %llu solves",
+		 (unsigned long long)st.relevels, (unsigned long long)st.solves);
+	T_CHECKF(st.rerated > 50 * st.solves, "re-rated %llu in %llu solves",
+		 (unsigned long long)st.rerated, (unsigned long long)st.solves);
+	flow_net_free(w.net);
+	sim_free(s);
+}
+
 /* The hub is every hub flow's bottleneck (~250 flows share 25 GB/s); the rest tie
  * often. */
 static double hw_cap(int l)
@@ -1922,6 +2020,7 @@ int main(void)
 	T_RUN(test_completion_ties_spill_rarely);
 	T_RUN(test_tied_shares_hand_solved);
 	T_RUN(test_relevel_hand_solved);
+	T_RUN(test_relevel_long_churn);
 	T_RUN(test_large_fill_heap);
 	T_RUN(test_scan_grows_to_heap);
 	T_RUN(test_full_solve_pending);
