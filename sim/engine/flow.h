@@ -120,8 +120,8 @@ void flow_net_solve_all(flow_net *net);
 
 /* How a local solve starts: by re-levelling the links under the flows' bottlenecks
  * (repairing them where they move), giving up to progressive filling once it has
- * processed links `passes` times per link it touched (default 4); passes <= 0:
- * always fill progressively. The rates agree to rounding either way; for tests and
+ * processed links `passes` times per link it re-levels (those with bottlenecked
+ * flows that it reaches; default 4); passes <= 0: always fill progressively. The rates agree to rounding either way; for tests and
  * benchmarks that compare the two. */
 void flow_net_set_relevel(flow_net *net, int passes);
 
